@@ -1,0 +1,55 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { loadSession, refuseCrossOrigin } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.tsx';
+import type { AppEnv, Deps } from './http/env.ts';
+import { AppError } from './http/errors.ts';
+import { onError } from './http/on-error.tsx';
+import { healthRoutes } from './ops/health.ts';
+import { requestLog } from './ops/request-log.ts';
+
+const staticCache = { onFound: (_: string, c: { header: (k: string, v: string) => void }) => c.header('Cache-Control', 'public, max-age=3600') };
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(requestId());
+  app.use(requestLog);
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: deps.config.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  );
+  app.use('/public/htmx/*', serveStatic({ root: 'node_modules/htmx.org/dist', rewriteRequestPath: (p) => p.replace(/^\/public\/htmx/, ''), ...staticCache }));
+  app.use('/public/*', serveStatic({ root: '.', ...staticCache }));
+  app.route('/', healthRoutes);
+  app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is over 64 KiB.'); } }));
+  app.use(bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is too large.'); } }));
+  app.use(loadSession);
+  app.use(refuseCrossOrigin);
+  app.route('/', authRoutes);
+  app.notFound((c) => onError(new AppError(404, 'not_found', 'There is nothing at this address.'), c));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { LoginPage, SignupPage } from '../../views/auth.tsx';
+import type { Role } from '../db/schema.ts';
+import { formBody, jsonBody, localPath } from '../http/body.ts';
+import type { AppEnv } from '../http/env.ts';
+import { page } from '../http/render.tsx';
+import { parse } from '../http/validate.ts';
+import { requireUser } from './middleware.ts';
+import { loginSchema, signupSchema } from './schemas.ts';
+import { login, signup } from './service.ts';
+
+export const homeFor = (role: Role) => ({ customer: '/', seller: '/seller', admin: '/admin/orders' })[role];
+
+export const authRoutes = new Hono<AppEnv>()
+  .get('/login', (c) => page(c, 'Sign in', <LoginPage next={c.req.query('next')} />))
+  .post('/login', async (c) => {
+    const values = await formBody(c);
+    const next = c.req.query('next');
+    c.set('renderForm', (e) => <LoginPage values={values} errors={e.fields} message={e.message} next={next} />);
+    const { database, auth, config } = c.get('deps');
+    const session = await login(database.db, auth, parse(loginSchema, values), config.LOGIN_MAX_FAILURES);
+    c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
+    const { user } = await auth.validateSession(session.id);
+    return c.redirect(localPath(next, homeFor(user!.role)), 303);
+  })
+  .get('/signup', (c) => page(c, 'Sign up', <SignupPage />))
+  .post('/signup', async (c) => {
+    const values = await formBody(c);
+    c.set('renderForm', (e) => <SignupPage values={values} errors={e.fields} message={e.message} />);
+    const { database, auth } = c.get('deps');
+    const session = await signup(database.db, auth, parse(signupSchema, values));
+    c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
+    return c.redirect('/', 303);
+  })
+  .post('/logout', async (c) => {
+    const { auth } = c.get('deps');
+    const session = c.get('session');
+    if (session) await auth.invalidateSession(session.id);
+    c.header('Set-Cookie', auth.createBlankSessionCookie().serialize(), { append: true });
+    return c.redirect('/login', 303);
+  })
+  .post('/api/session', async (c) => {
+    const { database, auth, config } = c.get('deps');
+    const session = await login(database.db, auth, parse(loginSchema, await jsonBody(c)), config.LOGIN_MAX_FAILURES);
+    const { user } = await auth.validateSession(session.id);
+    c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
+    return c.json({ user, token: session.id }, 201);
+  })
+  .delete('/api/session', requireUser, async (c) => {
+    const { auth } = c.get('deps');
+    await auth.invalidateSession(c.get('session')!.id);
+    c.header('Set-Cookie', auth.createBlankSessionCookie().serialize(), { append: true });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { generateIdFromEntropySize } from 'lucia';
+import type { Db } from '../db/client.ts';
+import { users } from '../db/schema.ts';
+import { Conflict, TooMany, Unauthorized } from '../http/errors.ts';
+import { countHit, takeSlot } from '../ops/rate-limit.ts';
+import type { Auth } from './lucia.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import type { LoginInput, SignupInput } from './schemas.ts';
+
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+export async function signup(db: Db, auth: Auth, input: SignupInput) {
+  const id = generateIdFromEntropySize(10);
+  const passwordHash = await hashPassword(input.password);
+  const inserted = await db
+    .insert(users)
+    .values({ id, role: 'customer', name: input.name, email: input.email, phone: input.phone, passwordHash })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (!inserted.length) throw new Conflict('An account with this email already exists.', { email: 'An account with this email already exists.' });
+  return auth.createSession(id, {});
+}
+
+/** Checks credentials; after too many failures for one email the attempt is refused with 429. */
+export async function login(db: Db, auth: Auth, input: LoginInput, maxFailures: number) {
+  const key = `login:${input.email}`;
+  const wait = await takeSlot(db, key, maxFailures, LOGIN_WINDOW_SECONDS, false);
+  if (wait) throw new TooMany(`Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
+  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(DUMMY_HASH, input.password);
+  if (!user || !ok) {
+    await countHit(db, key);
+    throw new Unauthorized('Wrong email or password.');
+  }
+  return auth.createSession(user.id, {});
+}
+
+// Verifying against a fixed hash keeps the time of an unknown-email attempt like a real one.
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0G5kYHc+yQ0vP4QzEw3Zx0b4G3y1yqf6o0nU4iXJ3oE';

@@ -1,0 +1,288 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+export const ROLES = ['customer', 'seller', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const SELLER_ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+export type Status = (typeof SELLER_ORDER_STATUSES)[number];
+export const NOTIFICATION_TYPES = ['order_notification', 'order_status_update', 'order_confirmed'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export const PAYMENT_METHODS = ['cash_on_delivery'] as const;
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    role: text('role').$type<Role>().notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`),
+    check('users_role_check', inList('role', ROLES)),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const sellers = pgTable(
+  'sellers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    notificationEmail: text('notification_email').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sellers_user_idx').on(t.userId)],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    price: integer('price').notNull(),
+    stock: integer('stock').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('products_seller_idx').on(t.sellerId),
+    check('products_price_check', sql`${t.price} >= 0`),
+    check('products_stock_check', sql`${t.stock} >= 0`),
+  ],
+);
+
+export const cartItems = pgTable(
+  'cart_items',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    quantity: integer('quantity').notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.productId] }), check('cart_items_quantity_check', sql`${t.quantity} > 0`)],
+);
+
+// Order numbers: a sequence scrambled by a multiplicative hash that is a bijection on 32 bits,
+// so numbers are unique, short and do not reveal how many orders the shop takes.
+export const orderNumberSeq = pgSequence('order_number_seq', { startWith: 1 });
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderNumber: text('order_number')
+      .notNull()
+      .default(sql`'OB-' || upper(lpad(to_hex((nextval('order_number_seq') * 2654435761) % 4294967296), 8, '0'))`),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => users.id),
+    customerName: text('customer_name').notNull(),
+    customerEmail: text('customer_email').notNull(),
+    customerPhone: text('customer_phone').notNull(),
+    deliveryAddress: text('delivery_address').notNull(),
+    notes: text('notes').notNull().default(''),
+    totalAmount: integer('total_amount').notNull(),
+    paymentMethod: text('payment_method').notNull().default('cash_on_delivery'),
+    status: text('status').$type<Status>().notNull().default('pending'),
+    orderDate: ts('order_date').notNull().defaultNow(),
+    estimatedDelivery: ts('estimated_delivery').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('orders_number_idx').on(t.orderNumber),
+    uniqueIndex('orders_idempotency_idx').on(t.customerId, t.idempotencyKey),
+    index('orders_customer_idx').on(t.customerId, t.id),
+    index('orders_status_idx').on(t.status, t.id),
+    index('orders_created_idx').on(t.createdAt),
+    index('orders_email_idx').on(sql`lower(${t.customerEmail})`),
+    index('orders_phone_idx').on(t.customerPhone),
+    check('orders_total_check', sql`${t.totalAmount} >= 0`),
+    check('orders_status_check', inList('status', SELLER_ORDER_STATUSES)),
+    check('orders_payment_check', inList('payment_method', PAYMENT_METHODS)),
+  ],
+);
+
+export const orderItems = pgTable(
+  'order_items',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id),
+    name: text('name').notNull(),
+    price: integer('price').notNull(),
+    quantity: integer('quantity').notNull(),
+    subtotal: integer('subtotal').notNull(),
+  },
+  (t) => [
+    index('order_items_order_idx').on(t.orderId),
+    check('order_items_quantity_check', sql`${t.quantity} > 0`),
+    check('order_items_price_check', sql`${t.price} >= 0`),
+    check('order_items_subtotal_check', sql`${t.subtotal} >= 0`),
+  ],
+);
+
+export const sellerOrders = pgTable(
+  'seller_orders',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id),
+    status: text('status').$type<Status>().notNull().default('pending'),
+    subtotal: integer('subtotal').notNull(),
+    // The user who made the last change; the notification triggers read it.
+    changedBy: text('changed_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('seller_orders_order_seller_idx').on(t.orderId, t.sellerId),
+    index('seller_orders_seller_idx').on(t.sellerId, t.orderId),
+    index('seller_orders_seller_status_idx').on(t.sellerId, t.status, t.orderId),
+    check('seller_orders_subtotal_check', sql`${t.subtotal} >= 0`),
+    check('seller_orders_status_check', inList('status', SELLER_ORDER_STATUSES)),
+  ],
+);
+
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    sellerOrderId: bigint('seller_order_id', { mode: 'number' }).references(() => sellerOrders.id),
+    actorId: text('actor_id').references(() => users.id),
+    actorRole: text('actor_role').$type<Role>(),
+    type: text('type').$type<'placed' | 'status_changed' | 'seen' | 'override'>().notNull(),
+    fromStatus: text('from_status').$type<Status>(),
+    toStatus: text('to_status').$type<Status>(),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('order_events_order_idx').on(t.orderId, t.id),
+    check('order_events_type_check', inList('type', ['placed', 'status_changed', 'seen', 'override'])),
+  ],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    recipientId: text('recipient_id')
+      .notNull()
+      .references(() => users.id),
+    type: text('type').$type<NotificationType>().notNull(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    sellerOrderId: bigint('seller_order_id', { mode: 'number' }).references(() => sellerOrders.id),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    readAt: ts('read_at'),
+    deliveredAt: ts('delivered_at'),
+    emailedAt: ts('emailed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_recipient_idx').on(t.recipientId, t.id),
+    index('notifications_unemailed_idx')
+      .on(t.id)
+      .where(sql`${t.type} = 'order_notification' and ${t.readAt} is null and ${t.deliveredAt} is null and ${t.emailedAt} is null`),
+    check('notifications_type_check', inList('type', NOTIFICATION_TYPES)),
+  ],
+);
+
+// Rate limits and login throttling: one row per counted attempt, so limits hold across processes.
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    key: text('key').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('rate_limit_hits_key_idx').on(t.key, t.at)],
+);
+
+export const presence = pgTable(
+  'presence',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    processId: text('process_id').notNull(),
+    streams: integer('streams').notNull(),
+    heartbeatAt: ts('heartbeat_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.processId] })],
+);
+
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    notificationId: bigint('notification_id', { mode: 'number' }).references(() => notifications.id),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_outbox_notification_idx').on(t.notificationId)],
+);

@@ -1,0 +1,26 @@
+import type { Child } from 'hono/jsx';
+import type { Auth, Session, User } from '../auth/lucia.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../ops/log.ts';
+import type { AppError } from './errors.ts';
+
+/** Everything a request may need, built once per process (tests build their own). */
+export interface Deps {
+  database: Database;
+  config: Config;
+  log: Logger;
+  auth: Auth;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    user: User | null;
+    session: Session | null;
+    requestId: string;
+    secureHeadersNonce?: string;
+    /** Set by a form route so that `onError` can re-render the form with its errors. */
+    renderForm?: (error: AppError) => Child;
+  };
+};

@@ -1,0 +1,109 @@
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import type { Role } from '../src/db/schema.ts';
+
+export interface Viewer {
+  name: string;
+  role: Role;
+}
+
+export interface LayoutProps {
+  title: string;
+  viewer: Viewer | null;
+  flash?: string | null;
+  cartCount?: number;
+  unread?: number;
+  children: Child;
+}
+
+const htmxConfig = JSON.stringify({ extensions: 'sse', includeIndicatorCSS: false });
+
+export const CartCount = ({ count }: { count: number }) => (
+  <span id="cart-count" class="count" aria-label={`${count} item(s) in cart`}>
+    {count}
+  </span>
+);
+
+export const UnreadBadge = ({ count }: { count: number }) => (
+  <span id="unread-badge" class={count ? 'badge' : 'badge empty'} data-unread={count} aria-label={`${count} unread`}>
+    {count || ''}
+  </span>
+);
+
+function Nav({ viewer, cartCount = 0, unread = 0 }: Pick<LayoutProps, 'viewer' | 'cartCount' | 'unread'>) {
+  if (!viewer)
+    return (
+      <>
+        <a href="/">Shop</a>
+        <a href="/login">Sign in</a>
+        <a href="/signup">Sign up</a>
+      </>
+    );
+  return (
+    <>
+      {viewer.role === 'customer' && (
+        <>
+          <a href="/">Shop</a>
+          <a href="/cart">
+            Cart <CartCount count={cartCount} />
+          </a>
+          <a href="/orders">My orders</a>
+        </>
+      )}
+      {viewer.role === 'seller' && (
+        <a href="/seller">
+          Orders <UnreadBadge count={unread} />
+        </a>
+      )}
+      {viewer.role === 'admin' && (
+        <>
+          <a href="/admin/orders">Orders</a>
+          <a href="/admin/stats">Stats</a>
+          <a href="/admin/outbox">Email outbox</a>
+        </>
+      )}
+      <span class="who">{viewer.name}</span>
+      <form method="post" action="/logout" class="inline">
+        <button type="submit" class="link">Sign out</button>
+      </form>
+    </>
+  );
+}
+
+export function Layout(props: LayoutProps) {
+  const title = props.unread ? `(${props.unread}) ${props.title} · Orderbell` : `${props.title} · Orderbell`;
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content={htmxConfig} />
+          <title>{title}</title>
+          <link rel="stylesheet" href="/public/app.css" />
+          <script src="/public/htmx/htmx.min.js" defer></script>
+          <script src="/public/htmx/ext/hx-sse.min.js" defer></script>
+          <script src="/public/app.js" defer></script>
+        </head>
+        <body>
+          <a class="skip" href="#main">Skip to content</a>
+          <header class="top">
+            <a class="brand" href="/">
+              Orderbell
+            </a>
+            <nav aria-label="Main">
+              <Nav viewer={props.viewer} cartCount={props.cartCount} unread={props.unread} />
+            </nav>
+          </header>
+          <main id="main">
+            <div id="flash" role="status" aria-live="polite">
+              {props.flash && <p class="flash">{props.flash}</p>}
+            </div>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
