@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes.tsx';
 import type { AppEnv, Deps } from './http/env.ts';
 import { AppError } from './http/errors.ts';
 import { onError } from './http/on-error.tsx';
+import { orderApi } from './orders/api.ts';
 import { healthRoutes } from './ops/health.ts';
 import { requestLog } from './ops/request-log.ts';
 
@@ -47,6 +48,7 @@ export function createApp(deps: Deps) {
   app.use(loadSession);
   app.use(refuseCrossOrigin);
   app.route('/', authRoutes);
+  app.route('/', orderApi);
   app.notFound((c) => onError(new AppError(404, 'not_found', 'There is nothing at this address.'), c));
   app.onError(onError);
   return app;

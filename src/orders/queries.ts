@@ -1,0 +1,189 @@
+import type { Sql } from '../db/client.ts';
+import type { Role, Status } from '../db/schema.ts';
+import { NotFound } from '../http/errors.ts';
+import type { PageQuery } from './schemas.ts';
+
+/** Whoever is asking: every query that reads an order takes it, so scope lives in the SQL. */
+export interface Viewer {
+  id: string;
+  role: Role;
+}
+
+export interface LineItem {
+  productId: number;
+  sellerId: number;
+  name: string;
+  price: number;
+  quantity: number;
+  subtotal: number;
+}
+
+export interface SellerOrderPart {
+  id: number;
+  sellerId: number;
+  storeName: string;
+  status: Status;
+  subtotal: number;
+  updatedAt: string;
+  items: LineItem[];
+}
+
+export interface TimelineEntry {
+  type: 'placed' | 'status_changed' | 'seen' | 'override';
+  status: Status | null;
+  from: Status | null;
+  actor: { name: string; role: Role } | null;
+  storeName: string | null;
+  note: string;
+  at: string;
+}
+
+export interface OrderView {
+  id: number;
+  orderNumber: string;
+  status: Status;
+  customer: { name: string; email: string; phone: string };
+  deliveryAddress: string;
+  notes: string;
+  paymentMethod: string;
+  totalAmount: number;
+  orderDate: string;
+  estimatedDelivery: string;
+  createdAt: string;
+  updatedAt: string;
+  sellerOrders: SellerOrderPart[];
+  items: LineItem[];
+  timeline: TimelineEntry[];
+}
+
+/** Orders the viewer may see: their own (customer), those holding their products (seller), all (admin). */
+export function orderScope(sql: Sql, viewer: Viewer) {
+  if (viewer.role === 'admin') return sql`true`;
+  if (viewer.role === 'customer') return sql`o.customer_id = ${viewer.id}`;
+  return sql`exists (select 1 from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id and s.user_id = ${viewer.id})`;
+}
+
+/** Parts of an order the viewer may see: a seller sees only their own store's part. */
+function partScope(sql: Sql, viewer: Viewer, sellerIdColumn: string) {
+  if (viewer.role !== 'seller') return sql`true`;
+  return sql`${sql.unsafe(sellerIdColumn)} = (select id from sellers where user_id = ${viewer.id})`;
+}
+
+const itemsJson = `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
+  'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from order_items i
+  where i.order_id = so.order_id and i.seller_id = so.seller_id), '[]')`;
+
+/** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
+export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promise<OrderView> {
+  const rows = await sql<OrderView[]>`
+    select o.id::int as id, o.order_number as "orderNumber", o.status,
+      json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
+      o.delivery_address as "deliveryAddress", o.notes, o.payment_method as "paymentMethod", o.total_amount as "totalAmount",
+      o.order_date as "orderDate", o.estimated_delivery as "estimatedDelivery", o.created_at as "createdAt", o.updated_at as "updatedAt",
+      coalesce((select json_agg(json_build_object('id', so.id, 'sellerId', so.seller_id, 'storeName', s.name, 'status', so.status,
+          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson)}) order by s.name, so.id)
+        from seller_orders so join sellers s on s.id = so.seller_id
+        where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}), '[]') as "sellerOrders",
+      coalesce((select json_agg(json_build_object('type', e.type, 'status', e.to_status, 'from', e.from_status, 'note', e.note,
+          'actor', case when u.id is null then null else json_build_object('name', u.name, 'role', u.role) end,
+          'storeName', s.name, 'at', e.created_at) order by e.id)
+        from order_events e left join users u on u.id = e.actor_id
+          left join seller_orders so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
+        where e.order_id = o.id and (e.seller_order_id is null or ${partScope(sql, viewer, 'so.seller_id')})), '[]') as timeline
+    from orders o where o.id = ${orderId} and ${orderScope(sql, viewer)}`;
+  const order = rows[0];
+  if (!order) throw new NotFound('No such order.');
+  order.items = order.sellerOrders.flatMap((p) => p.items);
+  if (viewer.role === 'seller') {
+    // A seller sees their own part: its status and its total stand for the order's.
+    const part = order.sellerOrders[0]!;
+    order.status = part.status;
+    order.totalAmount = part.subtotal;
+  }
+  return order;
+}
+
+export interface OrderSummary {
+  id: number;
+  orderNumber: string;
+  status: Status;
+  totalAmount: number;
+  orderDate: string;
+  itemCount: number;
+  stores: string[];
+}
+
+export interface Page<T> {
+  rows: T[];
+  nextCursor: number | null;
+}
+
+function paginate<T extends { id: number }>(rows: T[], limit: number): Page<T> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page, nextCursor: more ? page.at(-1)!.id : null };
+}
+
+/** The customer's own orders, newest first, by keyset on the order id. */
+export async function customerOrders(sql: Sql, viewer: Viewer, { cursor, limit }: PageQuery): Promise<Page<OrderSummary>> {
+  const rows = await sql<OrderSummary[]>`
+    select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
+      (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount",
+      array(select s.name from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id order by s.name) as stores
+    from orders o
+    where o.customer_id = ${viewer.id} ${cursor ? sql`and o.id < ${cursor}` : sql``}
+    order by o.id desc limit ${limit + 1}`;
+  return paginate(rows, limit);
+}
+
+/** One store's part of an order with what the seller needs to fulfil it. */
+export interface SellerOrderRow {
+  id: number;
+  sellerOrderId: number;
+  orderNumber: string;
+  status: Status;
+  subtotal: number;
+  orderDate: string;
+  updatedAt: string;
+  customer: { name: string; email: string; phone: string };
+  deliveryAddress: string;
+  notes: string;
+  items: LineItem[];
+}
+
+type Fragment = ReturnType<typeof orderScope>;
+
+function sellerRows(sql: Sql, where: Fragment, limit: number) {
+  return sql<SellerOrderRow[]>`
+    select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
+      o.order_date as "orderDate", so.updated_at as "updatedAt",
+      json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
+      o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson)} as items
+    from seller_orders so join orders o on o.id = so.order_id
+    where ${where}
+    order by so.order_id desc limit ${limit}`;
+}
+
+/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
+export async function sellerOrders(sql: Sql, viewer: Viewer, { status, cursor, limit }: PageQuery): Promise<Page<SellerOrderRow>> {
+  const where = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id})
+    ${status ? sql`and so.status = ${status}` : sql``} ${cursor ? sql`and so.order_id < ${cursor}` : sql``}`;
+  return paginate(await sellerRows(sql, where, limit + 1), limit);
+}
+
+/** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */
+export async function sellerOrderRow(sql: Sql, viewer: Viewer, orderId: number): Promise<SellerOrderRow> {
+  const [row] = await sellerRows(sql, sql`so.order_id = ${orderId} and so.seller_id = (select id from sellers where user_id = ${viewer.id})`, 1);
+  if (!row) throw new NotFound('No such order.');
+  return row;
+}
+
+/** How many of the seller's parts are in each status, for the dashboard's tabs. */
+export async function sellerStatusCounts(sql: Sql, viewer: Viewer): Promise<Record<Status, number>> {
+  const rows = await sql<{ status: Status; n: number }[]>`
+    select status, count(*)::int as n from seller_orders
+    where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status`;
+  const counts = { pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0 };
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}
