@@ -8,7 +8,12 @@ import { authRoutes } from './auth/routes.tsx';
 import type { AppEnv, Deps } from './http/env.ts';
 import { AppError } from './http/errors.ts';
 import { onError } from './http/on-error.tsx';
+import { adminRoutes } from './admin/routes.tsx';
+import { catalogRoutes } from './catalog/routes.tsx';
+import { notificationRoutes } from './notifications/routes.ts';
 import { orderApi } from './orders/api.ts';
+import { customerOrderPages } from './orders/pages.tsx';
+import { sellerPages } from './orders/seller-pages.tsx';
 import { healthRoutes } from './ops/health.ts';
 import { requestLog } from './ops/request-log.ts';
 
@@ -49,6 +54,11 @@ export function createApp(deps: Deps) {
   app.use(refuseCrossOrigin);
   app.route('/', authRoutes);
   app.route('/', orderApi);
+  app.route('/', catalogRoutes);
+  app.route('/', customerOrderPages);
+  app.route('/', sellerPages);
+  app.route('/', adminRoutes);
+  app.route('/', notificationRoutes);
   app.notFound((c) => onError(new AppError(404, 'not_found', 'There is nothing at this address.'), c));
   app.onError(onError);
   return app;

@@ -81,10 +81,11 @@ export function Layout(props: LayoutProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content={htmxConfig} />
           <title>{title}</title>
-          <link rel="stylesheet" href="/public/app.css" />
+          {['base', 'shop', 'seller', 'admin', 'live'].map((name) => (
+            <link rel="stylesheet" href={`/public/css/${name}.css`} />
+          ))}
           <script src="/public/htmx/htmx.min.js" defer></script>
           <script src="/public/htmx/ext/hx-sse.min.js" defer></script>
-          <script src="/public/app.js" defer></script>
         </head>
         <body>
           <a class="skip" href="#main">Skip to content</a>
