@@ -1,4 +1,124 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { BulkReport, CancelConfirmPage, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
+import { requireRole } from '../auth/middleware.ts';
+import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
+import { formBody, localPath } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
+import { Conflict } from '../http/errors.ts';
+import { isPartial, page, respond, setFlash } from '../http/render.tsx';
+import { parse } from '../http/validate.ts';
+import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
+import { idParam, pageSchema } from './schemas.ts';
+import { changeMany } from './seller-bulk.ts';
+import { changeStatus, markSeen } from './service.ts';
 
-export const sellerPages = new Hono<AppEnv>();
+type C = Context<AppEnv>;
+
+const statusForm = z.object({
+  status: z.enum(SELLER_ORDER_STATUSES, { error: 'Choose what to do with the order.' }),
+  back: z.string().optional(),
+});
+const bulkForm = z.object({
+  status: z.enum(['confirmed', 'shipped'], { error: 'Choose Confirm or Mark shipped.' }),
+  ids: z.array(idParam).default([]),
+});
+
+const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
+const orderId = (c: C) => parse(idParam, c.req.param('id'));
+
+/** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */
+function backTo(c: C, back?: string) {
+  if (back) return localPath(back, '/seller');
+  const referer = c.req.header('referer');
+  if (!referer) return '/seller';
+  const url = new URL(referer, c.req.url);
+  return url.host === new URL(c.req.url).host ? localPath(url.pathname + url.search, '/seller') : '/seller';
+}
+
+/** The tab the request came from, so that the tabs keep showing it after an htmx swap. */
+const currentTab = (c: C) => {
+  const from = c.req.header('hx-current-url');
+  const status = from ? new URL(from, c.req.url).searchParams.get('status') : null;
+  return SELLER_ORDER_STATUSES.find((s) => s === status);
+};
+
+export const sellerPages = new Hono<AppEnv>()
+  .use('/seller', requireRole('seller'))
+  .use('/seller/*', requireRole('seller'))
+  .get('/seller', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const query = parse(pageSchema, c.req.query());
+    const [counts, list] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query)]);
+    return page(c, 'Orders', <SellerDashboard counts={counts} status={query.status} rows={list.rows} nextCursor={list.nextCursor} currency={currency} />);
+  })
+  .get('/seller/orders/:id', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const id = orderId(c);
+    const row = await sellerOrderRow(sql, viewer, id);
+    await markSeen(sql, viewer, id);
+    const order = await orderFor(sql, viewer, id);
+    return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} />);
+  })
+  .get('/seller/orders/:id/row', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const row = await sellerOrderRow(sql, viewer, orderId(c));
+    return respond(c, `Order ${row.orderNumber}`, <SellerOrderRow row={row} currency={currency} />);
+  })
+  .get('/seller/orders/:id/cancel', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const row = await sellerOrderRow(sql, viewer, orderId(c));
+    const back = backTo(c);
+    if (isPartial(c)) return c.html(<SellerOrderRow row={row} currency={currency} confirmCancel={{ back }} />);
+    return page(c, `Cancel order ${row.orderNumber}?`, <CancelConfirmPage row={row} currency={currency} back={back} />);
+  })
+  .post('/seller/orders/:id/status', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const id = orderId(c);
+    const form = parse(statusForm, await formBody(c));
+    let refused: string | undefined;
+    try {
+      await changeStatus(sql, viewer, id, form.status);
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      refused = err.message;
+    }
+    const row = await sellerOrderRow(sql, viewer, id);
+    const note = refused ? `${row.orderNumber} was not changed: ${refused}` : `${row.orderNumber} is now ${row.status}.`;
+    if (!isPartial(c)) {
+      setFlash(c, note);
+      return c.redirect(backTo(c, form.back), 303);
+    }
+    const counts = await sellerStatusCounts(sql, viewer);
+    return c.html(
+      <>
+        <SellerOrderRow row={row} currency={currency} message={refused} />
+        <SellerSideUpdates counts={counts} current={currentTab(c)} note={note} />
+      </>,
+      refused ? 409 : 200,
+    );
+  })
+  .post('/seller/bulk', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const form = parse(bulkForm, await formBody(c, ['ids']));
+    const outcomes = await changeMany(sql, viewer, form.ids, form.status);
+    if (!isPartial(c)) {
+      setFlash(c, outcomes.length ? bulkSummary(form.status, outcomes) : 'Select at least one order first.');
+      return c.redirect(backTo(c), 303);
+    }
+    const changed = await Promise.all(outcomes.filter((o) => !o.error).map((o) => sellerOrderRow(sql, viewer, o.orderId)));
+    const counts = await sellerStatusCounts(sql, viewer);
+    return c.html(
+      <>
+        <BulkReport to={form.status} outcomes={outcomes} />
+        {changed.map((row) => (
+          <hx-partial hx-target={`#seller-order-${row.id}`} hx-swap="outerHTML">
+            <SellerOrderRow row={row} currency={currency} fresh />
+          </hx-partial>
+        ))}
+        <hx-partial hx-target="#seller-tabs" hx-swap="outerHTML">
+          <SellerTabs counts={counts} current={currentTab(c)} />
+        </hx-partial>
+      </>,
+    );
+  });

@@ -1,0 +1,260 @@
+import type { Child } from 'hono/jsx';
+import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import type { SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
+import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
+import { allowedFrom } from '../src/orders/status.ts';
+import { count, dateTime, money } from './format.ts';
+import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+
+const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
+
+/** Where a tab of the dashboard lives; `cursor` pages to older orders. */
+export const tabUrl = (status?: Status, cursor?: number | null) => {
+  const q = new URLSearchParams();
+  if (status) q.set('status', status);
+  if (cursor) q.set('cursor', String(cursor));
+  return q.size ? `/seller?${q}` : '/seller';
+};
+
+export interface SellerOrderRowProps {
+  row: Row;
+  currency: string;
+  /** Highlights a row that just arrived or changed. */
+  fresh?: boolean;
+  /** Shows "really cancel?" in place of the buttons; `back` is where the plain form returns. */
+  confirmCancel?: { back: string };
+  /** Why the last action on this row did not happen. */
+  message?: string;
+}
+
+function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'confirmCancel'>) {
+  const url = `/seller/orders/${row.id}`;
+  const swap = { 'hx-target': 'closest .seller-order', 'hx-swap': 'outerHTML' };
+  const titleId = `seller-order-${row.id}-title`;
+  if (confirmCancel)
+    return (
+      <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="order-actions confirm-cancel">
+        <p>Cancel order {row.orderNumber}? The customer is told and the stock goes back on sale.</p>
+        <input type="hidden" name="back" value={confirmCancel.back} />
+        <button type="submit" name="status" value="cancelled" class="danger">
+          Yes, cancel order
+        </button>{' '}
+        <a href={confirmCancel.back} hx-get={`${url}/row`} {...swap}>
+          Keep order
+        </a>
+      </form>
+    );
+  const allowed = allowedFrom(row.status, 'seller');
+  if (!allowed.length) return null;
+  return (
+    <div class="order-actions">
+      <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="inline">
+        {allowed
+          .filter((s) => s !== 'cancelled')
+          .map((s) => (
+            <button type="submit" name="status" value={s} aria-describedby={titleId}>
+              {ACTION_LABEL[s]}
+            </button>
+          ))}
+      </form>{' '}
+      {allowed.includes('cancelled') && (
+        <a class="button danger" href={`${url}/cancel`} hx-get={`${url}/cancel`} {...swap} aria-describedby={titleId}>
+          Cancel
+        </a>
+      )}
+    </div>
+  );
+}
+
+/**
+ * One store's part of an order: the one fragment shared by the dashboard, the order page, htmx
+ * responses and live messages, so an update looks exactly like a reload.
+ */
+export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }: SellerOrderRowProps) {
+  const titleId = `seller-order-${row.id}-title`;
+  return (
+    <article id={`seller-order-${row.id}`} class={fresh ? 'seller-order fresh' : 'seller-order'} aria-labelledby={titleId}>
+      <header>
+        <input type="checkbox" name="ids" value={String(row.id)} form="seller-bulk" aria-label={`Select order ${row.orderNumber}`} />
+        <h3 id={titleId}>
+          <a href={`/seller/orders/${row.id}`}>{row.orderNumber}</a>
+        </h3>
+        <StatusBadge status={row.status} />
+        <time datetime={row.orderDate}>{dateTime(row.orderDate)}</time>
+      </header>
+      <table class="items">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" class="num">Qty</th>
+            <th scope="col" class="num">Price</th>
+            <th scope="col" class="num">Subtotal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {row.items.map((i) => (
+            <tr>
+              <td>{i.name}</td>
+              <td class="num">{count(i.quantity)}</td>
+              <td class="num">{money(i.price, currency)}</td>
+              <td class="num">{money(i.subtotal, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colspan={3}>
+              Your subtotal
+            </th>
+            <td class="num">{money(row.subtotal, currency)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <dl class="customer">
+        <dt>Customer</dt>
+        <dd>{row.customer.name}</dd>
+        <dt>Phone</dt>
+        <dd>
+          <a href={`tel:${row.customer.phone.replace(/[^\d+]/g, '')}`}>{row.customer.phone}</a>
+        </dd>
+        <dt>Email</dt>
+        <dd>
+          <a href={`mailto:${row.customer.email}`}>{row.customer.email}</a>
+        </dd>
+        <dt>Deliver to</dt>
+        <dd class="address">{row.deliveryAddress}</dd>
+        <dt>Notes</dt>
+        <dd>{row.notes || <span class="muted">None</span>}</dd>
+      </dl>
+      {message && (
+        <p class="row-message" role="alert">
+          {message}
+        </p>
+      )}
+      <Actions row={row} confirmCancel={confirmCancel} />
+    </article>
+  );
+}
+
+/** The status tabs with their counts; htmx responses replace it to keep the counts right. */
+export function SellerTabs({ counts, current }: { counts: Record<Status, number>; current?: Status }) {
+  const all = Object.values(counts).reduce((a, b) => a + b, 0);
+  const tab = (label: string, n: number, status?: Status) => (
+    <li>
+      <a href={tabUrl(status)} aria-current={current === status ? 'page' : undefined}>
+        {label} <span class="count">{count(n)}</span>
+      </a>
+    </li>
+  );
+  return (
+    <nav id="seller-tabs" class="tabs" aria-label="Orders by status">
+      <ul>
+        {tab('All', all)}
+        {SELLER_ORDER_STATUSES.map((s) => tab(STATUS_LABEL[s], counts[s], s))}
+      </ul>
+    </nav>
+  );
+}
+
+/** Updates that ride along with a row swap: the tab counts and a message for screen readers. */
+export const SellerSideUpdates = ({ counts, current, note }: { counts: Record<Status, number>; current?: Status; note: Child }) => (
+  <>
+    <hx-partial hx-target="#seller-tabs" hx-swap="outerHTML">
+      <SellerTabs counts={counts} current={current} />
+    </hx-partial>
+    <hx-partial hx-target="#seller-message" hx-swap="innerHTML">
+      {note}
+    </hx-partial>
+  </>
+);
+
+/** What a bulk action did, order by order, with the reason for each one left unchanged. */
+export function BulkReport({ to, outcomes }: { to: Status; outcomes: BulkOutcome[] }) {
+  const done = outcomes.filter((o) => !o.error);
+  const failed = outcomes.filter((o) => o.error);
+  return (
+    <div class="bulk-report">
+      <p>{bulkSummary(to, outcomes)}</p>
+      {failed.length > 0 && (
+        <ul class="failures">
+          {failed.map((o) => (
+            <li>
+              {o.orderNumber}: {o.error}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!done.length && !failed.length && <p>Select at least one order first.</p>}
+    </div>
+  );
+}
+
+/** The same report as one line, for the message after a redirect. */
+export function bulkSummary(to: Status, outcomes: BulkOutcome[]) {
+  const done = outcomes.filter((o) => !o.error);
+  const failed = outcomes.filter((o) => o.error);
+  const head = done.length ? `${STATUS_LABEL[to]}: ${done.map((o) => o.orderNumber).join(', ')}.` : `No order was ${to}.`;
+  return failed.length ? `${head} Not changed: ${failed.map((o) => `${o.orderNumber} (${o.error})`).join('; ')}` : head;
+}
+
+export interface DashboardProps {
+  counts: Record<Status, number>;
+  status?: Status;
+  rows: Row[];
+  nextCursor: number | null;
+  currency: string;
+  /** Placed at the top of the dashboard, e.g. the live stream element. */
+  live?: Child;
+}
+
+export function SellerDashboard({ counts, status, rows, nextCursor, currency, live }: DashboardProps) {
+  return (
+    <section id="seller-dashboard" aria-labelledby="seller-title">
+      {live}
+      <h1 id="seller-title">Orders</h1>
+      <SellerTabs counts={counts} current={status} />
+      <div id="seller-message" role="status" aria-live="polite"></div>
+      <form id="seller-bulk" class="bulk" method="post" action="/seller/bulk" hx-post="/seller/bulk" hx-target="#seller-message" hx-swap="innerHTML">
+        <span>Selected orders:</span>
+        <button type="submit" name="status" value="confirmed" class="secondary">
+          Confirm selected
+        </button>
+        <button type="submit" name="status" value="shipped" class="secondary">
+          Mark selected shipped
+        </button>
+      </form>
+      <div id="seller-orders">
+        {rows.map((row) => (
+          <SellerOrderRow row={row} currency={currency} />
+        ))}
+      </div>
+      {!rows.length && <p class="empty">{status ? `No ${status} orders.` : 'No orders yet.'}</p>}
+      {nextCursor && (
+        <p class="pager">
+          <a href={tabUrl(status, nextCursor)}>Older orders</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The seller's part of one order, with its timeline. */
+export const SellerOrderPage = ({ row, currency, timeline }: { row: Row; currency: string; timeline: TimelineEntry[] }) => (
+  <section class="seller-order-page" aria-labelledby="order-title">
+    <p>
+      <a href="/seller">← All orders</a>
+    </p>
+    <h1 id="order-title">Order {row.orderNumber}</h1>
+    <div id="seller-message" role="status" aria-live="polite"></div>
+    <SellerOrderRow row={row} currency={currency} />
+    <Timeline entries={timeline} />
+  </section>
+);
+
+/** Without JavaScript, "Cancel" opens this page to confirm. */
+export const CancelConfirmPage = ({ row, currency, back }: { row: Row; currency: string; back: string }) => (
+  <section aria-labelledby="cancel-title">
+    <h1 id="cancel-title">Cancel order {row.orderNumber}?</h1>
+    <SellerOrderRow row={row} currency={currency} confirmCancel={{ back }} />
+  </section>
+);

@@ -1,0 +1,39 @@
+import type { Status } from '../src/db/schema.ts';
+import type { TimelineEntry } from '../src/orders/queries.ts';
+import { dateTime } from './format.ts';
+
+export const STATUS_LABEL: Record<Status, string> = {
+  pending: 'Pending',
+  confirmed: 'Confirmed',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+};
+
+export const StatusBadge = ({ status }: { status: Status }) => <span class={`status status-${status}`}>{STATUS_LABEL[status]}</span>;
+
+function describe(e: TimelineEntry) {
+  const part = e.storeName ? ` (${e.storeName})` : '';
+  if (e.type === 'placed') return 'Order placed';
+  if (e.type === 'seen') return `Seen by the seller${part}`;
+  const change = `${e.from ? STATUS_LABEL[e.from] : '?'} → ${e.status ? STATUS_LABEL[e.status] : '?'}${part}`;
+  return e.type === 'override' ? `Status overridden: ${change}` : change;
+}
+
+/** An order's history, oldest first: what happened, to which part, by whom and when. */
+export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  return (
+    <section class="timeline" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <ol>
+        {entries.map((e) => (
+          <li class={`event event-${e.type}`}>
+            <time datetime={e.at}>{dateTime(e.at)}</time> <strong>{describe(e)}</strong>
+            <span class="muted"> by {e.actor ? `${e.actor.name} (${e.actor.role})` : 'the system'}</span>
+            {e.note && <p class="note">Reason: {e.note}</p>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
