@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { Client } from '../helpers/client.ts';
+import { apiClient, makeCustomer, makeSeller } from '../helpers/factories.ts';
+
+let t: TestApp;
+let customer: Client;
+let seller: Client;
+let productId: number;
+let orderId: number;
+beforeAll(async () => {
+  t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
+  const s = await makeSeller(t.database.db, [{ stock: 1_000_000 }]);
+  productId = s.products[0]!.id;
+  customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+  seller = await apiClient(t.app, s.user.email);
+  const res = await customer.json('POST', '/api/orders', { items: [{ productId, quantity: 1 }], deliveryAddress: '1 Known Street' });
+  orderId = ((await res.json()) as { id: number }).id;
+});
+afterAll(() => t.close());
+
+const snapshot = () =>
+  t.database.sql`select (select count(*)::int from orders) as orders, (select count(*)::int from users) as users,
+    (select sum(stock)::int from products) as stock, (select string_agg(status, ',' order by id) from seller_orders) as statuses`.then((r) => r[0]);
+
+const hostile = fc.oneof(
+  fc.string(),
+  fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; drop table orders; --", '\u0000', '\u202e', '%00', '{{7*7}}', '${7*7}'),
+  fc.string({ unit: 'grapheme', maxLength: 50 }),
+);
+const anything = fc.oneof(fc.anything(), hostile, fc.integer(), fc.double(), fc.constant(null), fc.array(fc.anything(), { maxLength: 3 }));
+
+function expectErrorShape(body: unknown) {
+  expect(body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+}
+
+describe('property: the order API never answers 5xx and never stores anything invalid', () => {
+  it('random bodies to POST /api/orders get 201 only when valid, else a 4xx with the error shape', async () => {
+    const item = fc.record({ productId: fc.oneof(fc.constant(productId), anything), quantity: fc.oneof(fc.integer({ min: -5, max: 5 }), anything) }, { requiredKeys: [] });
+    const body = fc.record(
+      { items: fc.oneof(fc.array(item, { maxLength: 3 }), anything), deliveryAddress: fc.oneof(hostile, anything), notes: anything, paymentMethod: fc.oneof(fc.constant('cash_on_delivery'), anything), phone: anything },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await customer.json('POST', '/api/orders', b);
+        expect(res.status).toBeLessThan(500);
+        const json = await res.json();
+        if (res.status === 201) {
+          const order = json as { totalAmount: number; items: { quantity: number; price: number }[]; deliveryAddress: string };
+          expect(order.items.every((i) => Number.isInteger(i.quantity) && i.quantity > 0)).toBe(true);
+          expect(order.deliveryAddress.trim().length).toBeGreaterThanOrEqual(5);
+        } else {
+          expect([400, 409, 415, 422]).toContain(res.status);
+          expectErrorShape(json);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from products where stock < 0`) as unknown as [{ n: number }];
+    expect(n).toBe(0);
+  });
+
+  it('random raw bodies and content types get 400/413/415, never 5xx, and change nothing', async () => {
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', ''), async (raw, type) => {
+        const res = await customer.request('/api/orders', { method: 'POST', body: raw, headers: type ? { 'content-type': type } : {} });
+        expect([400, 403, 409, 415, 422]).toContain(res.status);
+      }),
+      { numRuns: 100 },
+    );
+    const big = await customer.request('/api/orders', { method: 'POST', body: JSON.stringify({ items: [{ productId, quantity: 1 }], deliveryAddress: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+    expect(big.status).toBe(413);
+    expectErrorShape(await big.json());
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('random status bodies to PUT /api/orders/:id/status never 5xx; invalid ones change nothing', async () => {
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(fc.record({ status: fc.oneof(hostile, anything), reason: anything }, { requiredKeys: [] }), fc.oneof(fc.constant(String(orderId)), fc.string(), fc.constant('-1'), fc.constant('1e309'), fc.constant('99999999999999999999')), async (b, id) => {
+        const res = await seller.json('PUT', `/api/orders/${encodeURIComponent(id)}/status`, b);
+        expect(res.status).toBeLessThan(500);
+        if (res.status !== 200) expectErrorShape(await res.json());
+      }),
+      { numRuns: 100 },
+    );
+    const after = await snapshot();
+    expect(after!.orders).toBe(before!.orders);
+  });
+});
+
+describe('property: the signup form never answers 5xx and never stores an invalid account', () => {
+  it('random fields get 303 only for a valid account, else 409/422 with the form, and markup renders as text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ name: hostile, email: fc.oneof(fc.emailAddress(), hostile), phone: fc.oneof(fc.constant('+1 555 0100'), hostile), password: fc.string({ maxLength: 30 }) }), async (fields) => {
+        const res = await new Client(t.app).form('/signup', fields);
+        expect([303, 409, 422]).toContain(res.status);
+        if (res.status !== 303) {
+          const html = await res.text();
+          expect(html).not.toContain('<script>alert(1)</script>');
+          expect(html).not.toContain('<img src=x onerror');
+        }
+      }),
+      { numRuns: 80 },
+    );
+    const bad = await t.database.sql`select email from users where length(password_hash) < 20 or email !~ '@' or name = ''`;
+    expect(bad).toEqual([]);
+  });
+});
