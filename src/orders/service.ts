@@ -54,6 +54,8 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
       const [found] = await existing(tx as unknown as Sql, customer.id, key);
       if (found) return { ...found, replayed: true };
     }
+    // The checkout page builds items from the cart, which a replayed submit finds empty.
+    if (!input.items.length) throw new Invalid('Your cart is empty.', { items: 'Add at least one product.' });
     await enforceRateLimit(tx as unknown as Sql, customer.id, opts.ratePerMinute);
     const lines = mergeLines(input.items);
     const ids = lines.map((l) => l.productId);

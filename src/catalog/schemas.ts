@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { quantitySchema } from '../orders/schemas.ts';
+
+const id = (what: string) => z.coerce.number({ error: `Unknown ${what}.` }).int(`Unknown ${what}.`).positive(`Unknown ${what}.`).max(2_147_483_647, `Unknown ${what}.`);
+
+/** Form fields arrive as text: numbers are read from it, blank means "not given". */
+const formQuantity = z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), quantitySchema);
+
+export const catalogQuerySchema = z.object({
+  store: z.preprocess((v) => (v === '' ? undefined : v), id('store').optional()),
+});
+
+export const addToCartSchema = z.object({
+  productId: id('product'),
+  quantity: formQuantity.default(1),
+});
+export type AddToCart = z.infer<typeof addToCartSchema>;
+
+export const cartQuantitySchema = z.object({ quantity: formQuantity });
+
+export const productParam = id('product');

@@ -1,0 +1,124 @@
+import type { Sql } from '../db/client.ts';
+import { Conflict, NotFound } from '../http/errors.ts';
+
+export interface Product {
+  id: number;
+  name: string;
+  description: string;
+  price: number;
+  stock: number;
+  seller: { id: number; name: string };
+}
+
+export interface Store {
+  id: number;
+  name: string;
+}
+
+/** Active products with their store, by store then name; optionally of one store. */
+export function activeProducts(sql: Sql, storeId?: number) {
+  return sql<Product[]>`
+    select p.id, p.name, p.description, p.price, p.stock, json_build_object('id', s.id, 'name', s.name) as seller
+    from products p join sellers s on s.id = p.seller_id
+    where p.active ${storeId ? sql`and p.seller_id = ${storeId}` : sql``}
+    order by s.name, p.name, p.id`;
+}
+
+/** Stores that sell at least one active product, for the catalog's filter. */
+export const storesWithProducts = (sql: Sql) =>
+  sql<Store[]>`select s.id, s.name from sellers s where exists (select 1 from products p where p.seller_id = s.id and p.active) order by s.name, s.id`;
+
+export interface CartLine {
+  productId: number;
+  name: string;
+  price: number;
+  stock: number;
+  active: boolean;
+  quantity: number;
+  storeId: number;
+  storeName: string;
+  /** Why this line cannot be bought as it is, in words for the customer. */
+  problem: string | null;
+}
+
+export interface Cart {
+  lines: CartLine[];
+  /** Lines whose quantity was lowered to the stock on hand while the cart was read. */
+  lowered: string[];
+  count: number;
+  total: number;
+}
+
+/**
+ * The customer's cart. A line never holds more than the stock on hand: quantities above it are
+ * lowered here (and reported), so the cart shown is always one that can be checked out.
+ */
+export async function cartFor(sql: Sql, userId: string): Promise<Cart> {
+  const lowered = await sql<{ name: string; stock: number }[]>`
+    update cart_items c set quantity = p.stock from products p
+    where c.user_id = ${userId} and p.id = c.product_id and p.active and p.stock > 0 and c.quantity > p.stock
+    returning p.name, p.stock`;
+  const rows = await sql<Omit<CartLine, 'problem'>[]>`
+    select c.product_id as "productId", p.name, p.price, p.stock, p.active, c.quantity, s.id as "storeId", s.name as "storeName"
+    from cart_items c join products p on p.id = c.product_id join sellers s on s.id = p.seller_id
+    where c.user_id = ${userId} order by s.name, s.id, c.added_at, c.product_id`;
+  const lines = rows.map((l) => ({
+    ...l,
+    problem: !l.active ? `${l.name} is no longer sold. Remove it to check out.` : l.stock === 0 ? `${l.name} sold out since you added it. Remove it to check out.` : null,
+  }));
+  const buyable = lines.filter((l) => !l.problem);
+  return {
+    lines,
+    lowered: lowered.map((l) => `Only ${l.stock} of ${l.name} left: your cart now holds ${l.stock}.`),
+    count: lines.reduce((n, l) => n + l.quantity, 0),
+    total: buyable.reduce((n, l) => n + l.price * l.quantity, 0),
+  };
+}
+
+export const cartCount = async (sql: Sql, userId: string) =>
+  (await sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from cart_items where user_id = ${userId}`)[0]!.n;
+
+/** What happened to a cart line, in words for the customer. */
+export interface CartChange {
+  message: string;
+  count: number;
+}
+
+async function sellable(sql: Sql, productId: number) {
+  const [p] = await sql<{ name: string; stock: number; active: boolean }[]>`select name, stock, active from products where id = ${productId}`;
+  if (!p) throw new NotFound('There is no such product.');
+  if (!p.active) throw new Conflict(`${p.name} is no longer sold.`);
+  if (p.stock === 0) throw new Conflict(`${p.name} is sold out.`);
+  return p;
+}
+
+/** Adds to the cart, never beyond the stock on hand (the line is capped at it and the customer told). */
+export async function addToCart(sql: Sql, userId: string, productId: number, quantity: number): Promise<CartChange> {
+  const p = await sellable(sql, productId);
+  // The subquery reads the statement's snapshot, so it sees the line as it was before.
+  const [line] = await sql<{ quantity: number; before: number | null }[]>`
+    insert into cart_items (user_id, product_id, quantity) values (${userId}, ${productId}, least(${quantity}, ${p.stock}))
+    on conflict (user_id, product_id) do update set quantity = least(cart_items.quantity + ${quantity}, ${p.stock})
+    returning quantity, (select quantity from cart_items where user_id = ${userId} and product_id = ${productId}) as before`;
+  const capped = (line!.before ?? 0) + quantity > p.stock;
+  const message = capped
+    ? `Only ${p.stock} of ${p.name} left: your cart holds ${line!.quantity}.`
+    : `Added ${p.name} to your cart (${line!.quantity} in cart).`;
+  return { message, count: await cartCount(sql, userId) };
+}
+
+/** Sets a line's quantity, capped at the stock on hand. */
+export async function setQuantity(sql: Sql, userId: string, productId: number, quantity: number): Promise<CartChange> {
+  const p = await sellable(sql, productId);
+  const kept = Math.min(quantity, p.stock);
+  const updated = await sql`update cart_items set quantity = ${kept} where user_id = ${userId} and product_id = ${productId}`;
+  if (!updated.count) throw new NotFound(`${p.name} is not in your cart.`);
+  const message = kept < quantity ? `Only ${p.stock} of ${p.name} left: your cart holds ${kept}.` : `Your cart holds ${kept} of ${p.name}.`;
+  return { message, count: await cartCount(sql, userId) };
+}
+
+export async function removeFromCart(sql: Sql, userId: string, productId: number): Promise<CartChange> {
+  const [gone] = await sql<{ name: string }[]>`
+    delete from cart_items c using products p where c.user_id = ${userId} and c.product_id = ${productId} and p.id = c.product_id returning p.name`;
+  return { message: gone ? `Removed ${gone.name} from your cart.` : 'That product was not in your cart.', count: await cartCount(sql, userId) };
+}

@@ -1,0 +1,105 @@
+import type { Cart } from '../src/catalog/service.ts';
+import { byStore } from './cart.tsx';
+import { dateOnly, money } from './format.ts';
+import { Field, FormError, type Errors, type Values } from './forms.tsx';
+
+export interface CheckoutProps {
+  customer: { name: string; email: string; phone: string };
+  cart: Cart;
+  currency: string;
+  estimatedDelivery: Date;
+  /** Made when the page renders, so that submitting this form twice places one order. */
+  idempotencyKey: string;
+  values?: Values;
+  errors?: Errors;
+  message?: string | null;
+}
+
+export const CheckoutPage = (props: CheckoutProps) => (
+  <section class="checkout">
+    <h1>Checkout</h1>
+    {props.cart.lines.length ? (
+      <CheckoutForm {...props} />
+    ) : (
+      <p>
+        Your cart is empty. <a href="/">Browse the shop</a>.
+      </p>
+    )}
+  </section>
+);
+
+/** The checkout form with its summary; htmx swaps it whole when the server finds errors. */
+export function CheckoutForm({ customer, cart, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
+  const kept = { name: customer.name, email: customer.email, phone: customer.phone, ...values };
+  const stockError = errors?.items;
+  return (
+    <form
+      id="checkout-form"
+      method="post"
+      action="/checkout"
+      hx-post="/checkout"
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disable="find button"
+      novalidate
+      class="checkout-form"
+    >
+      <FormError message={stockError && stockError !== message ? `${message} ${stockError}` : message} />
+      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <div class="checkout-grid">
+        <div class="card">
+          <h2>Delivery</h2>
+          <Field label="Name" name="name" readonly values={kept} hint="From your profile." />
+          <Field label="Email" name="email" type="email" readonly values={kept} />
+          <Field label="Phone" name="phone" type="tel" autocomplete="tel" required values={kept} errors={errors} />
+          <Field label="Delivery address" name="deliveryAddress" multiline required minlength={5} maxlength={500} autocomplete="street-address" values={kept} errors={errors} />
+          <Field label="Notes" name="notes" multiline maxlength={1000} hint="Optional: anything the sellers should know." values={kept} errors={errors} />
+          <fieldset class="payment">
+            <legend>Payment</legend>
+            <label>
+              <input type="radio" name="paymentMethod" value="cash_on_delivery" checked /> Cash on delivery
+            </label>
+            <p class="hint">The only payment method: you pay when your order arrives.</p>
+          </fieldset>
+        </div>
+        <OrderSummary cart={cart} currency={currency} estimatedDelivery={estimatedDelivery} />
+      </div>
+      <button type="submit" class="place">Place order</button>
+    </form>
+  );
+}
+
+function OrderSummary({ cart, currency, estimatedDelivery }: Pick<CheckoutProps, 'cart' | 'currency' | 'estimatedDelivery'>) {
+  return (
+    <div class="card summary">
+      <h2>Order summary</h2>
+      {byStore(cart.lines).map((g) => (
+        <div class="summary-store">
+          <h3>{g.storeName}</h3>
+          <ul>
+            {g.lines.map((l) => (
+              <li>
+                <span>
+                  {l.quantity} × {l.name}
+                </span>
+                <span class="num">{l.problem ? <span class="error">{l.problem}</span> : money(l.price * l.quantity, currency)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="subtotal">
+            {g.storeName} subtotal <strong>{money(g.subtotal, currency)}</strong>
+          </p>
+        </div>
+      ))}
+      <p class="total">
+        Total <strong>{money(cart.total, currency)}</strong>
+      </p>
+      <p>
+        Estimated delivery: <strong>{dateOnly(estimatedDelivery)}</strong>
+      </p>
+      <p class="muted">
+        <a href="/cart">Change your cart</a>
+      </p>
+    </div>
+  );
+}

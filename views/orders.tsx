@@ -1,0 +1,182 @@
+import type { OrderSummary, OrderView, Page, SellerOrderPart, TimelineEntry } from '../src/orders/queries.ts';
+import { dateOnly, dateTime, money } from './format.ts';
+
+const STATUS_WORDS = { pending: 'Pending', confirmed: 'Confirmed', shipped: 'Shipped', delivered: 'Delivered', cancelled: 'Cancelled' } as const;
+
+export const StatusLabel = ({ status }: { status: keyof typeof STATUS_WORDS }) => <span class={`status status-${status}`}>{STATUS_WORDS[status]}</span>;
+
+/**
+ * One store's part status with the time it last changed. Its own element id lets a live update
+ * (SSE) replace exactly this piece with the same markup a reload would show.
+ */
+export const PartStatus = ({ part }: { part: Pick<SellerOrderPart, 'id' | 'status' | 'updatedAt'> }) => (
+  <p id={`part-status-${part.id}`} class="part-status">
+    <StatusLabel status={part.status} /> <span class="muted">since {dateTime(part.updatedAt)}</span>
+  </p>
+);
+
+export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; currency: string }) {
+  return (
+    <section>
+      <h1>My orders</h1>
+      {page.rows.length === 0 ? (
+        <p>
+          You have no orders yet. <a href="/">Browse the shop</a>.
+        </p>
+      ) : (
+        <table class="orders">
+          <caption class="visually-hidden">Your orders, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Stores</th>
+              <th scope="col" class="num">Items</th>
+              <th scope="col" class="num">Total</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((o) => (
+              <tr>
+                <td>
+                  <a href={`/orders/${o.id}`}>{o.orderNumber}</a>
+                </td>
+                <td>{dateTime(o.orderDate)}</td>
+                <td>{o.stores.join(', ')}</td>
+                <td class="num">{o.itemCount}</td>
+                <td class="num">{money(o.totalAmount, currency)}</td>
+                <td>
+                  <StatusLabel status={o.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page.nextCursor && (
+        <p>
+          <a href={`/orders?cursor=${page.nextCursor}`}>Older orders</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function OrderPage({ order, currency, canCancel }: { order: OrderView; currency: string; canCancel: boolean }) {
+  return (
+    <section class="order">
+      <h1>Order {order.orderNumber}</h1>
+      <p>
+        <StatusLabel status={order.status} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
+      </p>
+      {/* The live-updates module fills this with status changes as they happen. */}
+      <div id="order-live" data-order-id={String(order.id)} aria-live="polite"></div>
+      <div class="order-grid">
+        <div>
+          {order.sellerOrders.map((part) => (
+            <StorePart part={part} currency={currency} />
+          ))}
+          <p class="total">
+            Total <strong>{money(order.totalAmount, currency)}</strong>
+          </p>
+        </div>
+        <div class="card">
+          <h2>Delivery</h2>
+          <p>
+            {order.customer.name}
+            <br />
+            {order.customer.phone}
+          </p>
+          <p class="address">{order.deliveryAddress}</p>
+          {order.notes && (
+            <>
+              <h3>Notes</h3>
+              <p class="address">{order.notes}</p>
+            </>
+          )}
+          <p>Payment: cash on delivery</p>
+          {canCancel && (
+            <p>
+              <a class="button secondary" href={`/orders/${order.id}/cancel`}>
+                Cancel order
+              </a>
+            </p>
+          )}
+        </div>
+      </div>
+      <Timeline entries={order.timeline} />
+    </section>
+  );
+}
+
+function StorePart({ part, currency }: { part: SellerOrderPart; currency: string }) {
+  return (
+    <section id={`part-${part.id}`} class="card part" aria-labelledby={`part-${part.id}-name`}>
+      <h2 id={`part-${part.id}-name`}>{part.storeName}</h2>
+      <PartStatus part={part} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col" class="num">Price</th>
+            <th scope="col" class="num">Quantity</th>
+            <th scope="col" class="num">Subtotal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {part.items.map((i) => (
+            <tr>
+              <td>{i.name}</td>
+              <td class="num">{money(i.price, currency)}</td>
+              <td class="num">{i.quantity}</td>
+              <td class="num">{money(i.subtotal, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colspan={3}>
+              {part.storeName} subtotal
+            </th>
+            <td class="num">{money(part.subtotal, currency)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </section>
+  );
+}
+
+const happened = (e: TimelineEntry) =>
+  e.type === 'placed' ? 'Order placed' : e.type === 'seen' ? `${e.storeName ?? 'The seller'} saw the order` : `${e.storeName ?? 'Order'}: ${e.from ? STATUS_WORDS[e.from].toLowerCase() : ''} → ${e.status ? STATUS_WORDS[e.status].toLowerCase() : ''}`;
+
+function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  return (
+    <section class="timeline" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">History</h2>
+      <ol>
+        {entries.map((e) => (
+          <li>
+            <time datetime={new Date(e.at).toISOString()}>{dateTime(e.at)}</time> {happened(e)}
+            {e.actor && <span class="muted"> by {e.actor.name}</span>}
+            {e.note && <span class="muted"> ({e.note})</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** The confirmation step before a customer cancels: a page of its own, so it works without JavaScript. */
+export const CancelOrderPage = ({ order }: { order: Pick<OrderView, 'id' | 'orderNumber'> }) => (
+  <section class="card narrow">
+    <h1>Cancel order {order.orderNumber}?</h1>
+    <p>Every store's part of the order is cancelled and nothing will be delivered.</p>
+    <form method="post" action={`/orders/${order.id}/cancel`} class="inline">
+      <button type="submit" class="danger">
+        Yes, cancel order
+      </button>
+    </form>{' '}
+    <a href={`/orders/${order.id}`}>Keep my order</a>
+  </section>
+);
