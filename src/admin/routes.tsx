@@ -1,4 +1,89 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { AdminOrderPage, AdminOrdersPage, OutboxPage, StatsPage } from '../../views/admin.tsx';
+import { requireRole } from '../auth/middleware.ts';
+import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
+import { Invalid } from '../http/errors.ts';
+import { page, setFlash } from '../http/render.tsx';
+import { parse } from '../http/validate.ts';
+import { orderFor } from '../orders/queries.ts';
+import { idParam } from '../orders/schemas.ts';
+import { changeStatus } from '../orders/service.ts';
+import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
+import { orderFiltersSchema, outboxPageSchema, overrideSchema } from './schemas.ts';
+import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
+import { stats } from './stats.ts';
 
-export const adminRoutes = new Hono<AppEnv>();
+type C = Context<AppEnv>;
+const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user')! });
+
+/** Parses the list filters; bad ones re-render the list page with the messages next to the fields. */
+async function filtersOf(c: C) {
+  const query = c.req.query();
+  const { sql, currency } = deps(c);
+  const stores = await storeList(sql);
+  c.set('renderForm', (err) => <AdminOrdersPage filters={query} stores={stores} rows={[]} nextCursor={null} currency={currency} errors={err.fields ?? { q: err.message }} />);
+  return { filters: parse(orderFiltersSchema, query), query, stores };
+}
+
+export const adminRoutes = new Hono<AppEnv>()
+  .use('/admin/*', requireRole('admin'))
+  .get('/admin/orders', async (c) => {
+    const { sql, currency } = deps(c);
+    const { filters, query, stores } = await filtersOf(c);
+    const list = await adminOrders(sql, filters);
+    return page(c, 'Orders', <AdminOrdersPage filters={query} stores={stores} rows={list.rows} nextCursor={list.nextCursor} currency={currency} />);
+  })
+  .get('/admin/orders.csv', async (c) => {
+    const { sql, currency } = deps(c);
+    const { filters } = await filtersOf(c);
+    const batches = allFilteredOrders(sql, filters);
+    const encoder = new TextEncoder();
+    let headerSent = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!headerSent) {
+          headerSent = true;
+          // A byte order mark so that spreadsheets read the file as UTF-8.
+          return controller.enqueue(encoder.encode(`\ufeff${csvLine(CSV_HEADER)}`));
+        }
+        const next = await batches.next();
+        if (next.done) return controller.close();
+        controller.enqueue(encoder.encode(next.value.map((o) => csvRow(o, currency)).join('')));
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    });
+    const stamp = new Date().toISOString().slice(0, 10);
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="orders-${stamp}.csv"` });
+  })
+  .get('/admin/orders/:id', async (c) => {
+    const { sql, currency, admin } = deps(c);
+    const order = await orderFor(sql, admin, parse(idParam, c.req.param('id')));
+    return page(c, `Order ${order.orderNumber}`, <AdminOrderPage order={order} currency={currency} />);
+  })
+  .post('/admin/orders/:id/parts/:partId/status', async (c) => {
+    const { sql, currency, admin } = deps(c);
+    const orderId = parse(idParam, c.req.param('id'));
+    const partId = parse(idParam, c.req.param('partId'));
+    const order = await orderFor(sql, admin, orderId);
+    const values = await formBody(c);
+    c.set('renderForm', (err) => (
+      <AdminOrderPage order={order} currency={currency} state={{ partId, values, errors: err.fields, message: err instanceof Invalid ? undefined : err.message }} />
+    ));
+    const { status, reason } = parse(overrideSchema, values);
+    await changeStatus(sql, admin, orderId, status, { sellerOrderId: partId, reason });
+    const part = order.sellerOrders.find((p) => p.id === partId);
+    setFlash(c, `${part?.storeName ?? 'The part'} of ${order.orderNumber} is now ${status}.`);
+    return c.redirect(`/admin/orders/${orderId}`, 303);
+  })
+  .get('/admin/stats', async (c) => {
+    const { sql, currency } = deps(c);
+    return page(c, 'Stats', <StatsPage stats={await stats(sql)} currency={currency} />);
+  })
+  .get('/admin/outbox', async (c) => {
+    const { cursor } = parse(outboxPageSchema, c.req.query());
+    const list = await outbox(deps(c).sql, cursor);
+    return page(c, 'Email outbox', <OutboxPage rows={list.rows} nextCursor={list.nextCursor} />);
+  });

@@ -140,6 +140,8 @@ export const orders = pgTable(
     index('orders_customer_idx').on(t.customerId, t.id),
     index('orders_status_idx').on(t.status, t.id),
     index('orders_created_idx').on(t.createdAt),
+    // The admin list sorted by total pages by (total, id).
+    index('orders_total_idx').on(t.totalAmount, t.id),
     index('orders_email_idx').on(sql`lower(${t.customerEmail})`),
     index('orders_phone_idx').on(t.customerPhone),
     check('orders_total_check', sql`${t.totalAmount} >= 0`),

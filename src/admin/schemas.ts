@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
+import { statusSchema } from '../orders/schemas.ts';
+
+// An empty field in a GET form means "no filter".
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const day = (label: string) =>
+  z.preprocess(blank, z.iso.date({ error: `${label} must be a date like 2026-01-31.` }).optional());
+
+export const SORTS = ['newest', 'oldest', 'total'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** The filters of the admin order list, shared by the page and the CSV export. */
+export const orderFiltersSchema = z
+  .object({
+    status: z.preprocess(blank, z.enum(SELLER_ORDER_STATUSES, { error: 'Choose a status from the list.' }).optional()),
+    store: z.preprocess(blank, z.coerce.number({ error: 'Choose a store from the list.' }).int().positive('Choose a store from the list.').optional()),
+    from: day('From'),
+    to: day('To'),
+    q: z.preprocess(blank, z.string().trim().max(200, 'Search has at most 200 characters.').optional()),
+    sort: z.preprocess(blank, z.enum(SORTS, { error: 'Sort by newest, oldest or total.' }).default('newest')),
+    // Keyset: the last id seen, or "total.id" when sorting by total.
+    cursor: z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, 'That page link is broken.').optional()),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' });
+export type OrderFilters = z.infer<typeof orderFiltersSchema>;
+
+/** An admin override of one store's part: the reason is required and goes into the timeline. */
+export const overrideSchema = z.object({
+  status: statusSchema.shape.status,
+  reason: z
+    .string({ error: 'Give a reason for the override.' })
+    .trim()
+    .min(3, 'Give a reason for the override (at least 3 characters).')
+    .max(500, 'The reason has at most 500 characters.'),
+});
+
+export const outboxPageSchema = z.object({ cursor: z.preprocess(blank, z.coerce.number().int().positive().optional()) });

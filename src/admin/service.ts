@@ -1,0 +1,98 @@
+import type { Sql } from '../db/client.ts';
+import type { Status } from '../db/schema.ts';
+import type { Page } from '../orders/queries.ts';
+import type { OrderFilters } from './schemas.ts';
+
+export const ADMIN_PAGE_SIZE = 50;
+
+export interface AdminOrderRow {
+  id: number;
+  orderNumber: string;
+  status: Status;
+  totalAmount: number;
+  orderDate: string;
+  customerName: string;
+  customerEmail: string;
+  customerPhone: string;
+  deliveryAddress: string;
+  stores: string[];
+}
+
+export interface AdminPage extends Omit<Page<AdminOrderRow>, 'nextCursor'> {
+  nextCursor: string | null;
+}
+
+/**
+ * The WHERE clause of the filters. Each filter can use an index: status (status, id), store
+ * (seller_orders by seller), dates (created_at) and the search, which matches an order number,
+ * email or phone exactly so that each side of the OR stays an index lookup.
+ */
+function where(sql: Sql, f: OrderFilters) {
+  const parts = [sql`true`];
+  if (f.status) parts.push(sql`o.status = ${f.status}`);
+  if (f.store) parts.push(sql`o.id in (select order_id from seller_orders where seller_id = ${f.store})`);
+  if (f.from) parts.push(sql`o.created_at >= ${f.from}::date::timestamp at time zone 'UTC'`);
+  if (f.to) parts.push(sql`o.created_at < (${f.to}::date + 1)::timestamp at time zone 'UTC'`);
+  if (f.q) {
+    const number = /^[0-9a-f]{8}$/i.test(f.q) ? `OB-${f.q}` : f.q;
+    parts.push(sql`(o.order_number = ${number.toUpperCase()} or lower(o.customer_email) = ${f.q.toLowerCase()} or o.customer_phone = ${f.q})`);
+  }
+  return parts.reduce((a, b) => sql`${a} and ${b}`);
+}
+
+/** Sorting with its keyset condition; the total sort pages by (total, id), served by orders_total_idx. */
+function ordering(sql: Sql, f: OrderFilters) {
+  const [first, second] = (f.cursor ?? '').split('.').map(Number);
+  if (f.sort === 'oldest') return { after: f.cursor ? sql`o.id > ${first!}` : sql`true`, by: sql`o.id asc` };
+  if (f.sort === 'total')
+    return { after: f.cursor ? sql`(o.total_amount, o.id) < (${first!}, ${second ?? 0})` : sql`true`, by: sql`o.total_amount desc, o.id desc` };
+  return { after: f.cursor ? sql`o.id < ${first!}` : sql`true`, by: sql`o.id desc` };
+}
+
+function filtered(sql: Sql, f: OrderFilters, limit?: number) {
+  const { after, by } = ordering(sql, f);
+  return sql<AdminOrderRow[]>`
+    select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
+      o.customer_name as "customerName", o.customer_email as "customerEmail", o.customer_phone as "customerPhone",
+      o.delivery_address as "deliveryAddress",
+      array(select s.name from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id order by s.name) as stores
+    from orders o
+    where ${where(sql, f)} and ${after}
+    order by ${by} ${limit ? sql`limit ${limit}` : sql``}`;
+}
+
+/** One page of the admin's order list (admins see every order). */
+export async function adminOrders(sql: Sql, f: OrderFilters): Promise<AdminPage> {
+  const rows = await filtered(sql, f, ADMIN_PAGE_SIZE + 1);
+  const more = rows.length > ADMIN_PAGE_SIZE;
+  const page = rows.slice(0, ADMIN_PAGE_SIZE);
+  const last = page.at(-1);
+  const nextCursor = more && last ? (f.sort === 'total' ? `${last.totalAmount}.${last.id}` : String(last.id)) : null;
+  return { rows: page, nextCursor };
+}
+
+/** Every order matching the filters, read in batches so a large export never sits in memory. */
+export async function* allFilteredOrders(sql: Sql, f: OrderFilters): AsyncGenerator<AdminOrderRow[]> {
+  yield* filtered(sql, { ...f, cursor: undefined }).cursor(500);
+}
+
+export const storeList = (sql: Sql) => sql<{ id: number; name: string }[]>`select id, name from sellers order by name, id`;
+
+export interface OutboxRow {
+  id: number;
+  to: string;
+  subject: string;
+  body: string;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+/** Emails queued for sellers who missed a notification, newest first. */
+export async function outbox(sql: Sql, cursor?: number): Promise<Page<OutboxRow>> {
+  const rows = await sql<OutboxRow[]>`
+    select id::int as id, "to", subject, body, sent_at as "sentAt", created_at as "createdAt" from email_outbox
+    where ${cursor ? sql`id < ${cursor}` : sql`true`} order by id desc limit ${ADMIN_PAGE_SIZE + 1}`;
+  const more = rows.length > ADMIN_PAGE_SIZE;
+  const page = rows.slice(0, ADMIN_PAGE_SIZE);
+  return { rows: page, nextCursor: more ? page.at(-1)!.id : null };
+}

@@ -1,0 +1,357 @@
+import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import type { OrderFilters } from '../src/admin/schemas.ts';
+import type { AdminOrderRow, OutboxRow } from '../src/admin/service.ts';
+import type { Stats } from '../src/admin/stats.ts';
+import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
+import { allowedFrom } from '../src/orders/status.ts';
+import { count, dateOnly, dateTime, money } from './format.ts';
+import { FormError, type Errors } from './forms.tsx';
+import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+
+type Filters = Partial<Record<keyof OrderFilters, string | number>>;
+
+/** The list's address with these filters (and optionally another page or format). */
+export function ordersUrl(filters: Filters, path = '/admin/orders') {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q.size ? `${path}?${q}` : path;
+}
+
+const Select = ({ id, name, label, value, options, error }: { id: string; name: string; label: string; value?: string | number; options: [string, string][]; error?: string }) => (
+  <div class={error ? 'field has-error' : 'field'}>
+    <label for={id}>{label}</label>
+    <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      {options.map(([v, text]) => (
+        <option value={v} selected={String(value ?? '') === v}>
+          {text}
+        </option>
+      ))}
+    </select>
+    {error && <p id={`${id}-error`} class="error">{error}</p>}
+  </div>
+);
+
+const Input = ({ id, name, label, value, type = 'text', error }: { id: string; name: string; label: string; value?: string | number; type?: string; error?: string }) => (
+  <div class={error ? 'field has-error' : 'field'}>
+    <label for={id}>{label}</label>
+    <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+    {error && <p id={`${id}-error`} class="error">{error}</p>}
+  </div>
+);
+
+export interface AdminOrdersProps {
+  filters: Filters;
+  stores: { id: number; name: string }[];
+  rows: AdminOrderRow[];
+  nextCursor: string | null;
+  currency: string;
+  errors?: Errors;
+}
+
+/** The order list: filters in a plain GET form (htmx swaps just this block), results, pager, CSV link. */
+export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, errors }: AdminOrdersProps) {
+  const { cursor: _cursor, ...kept } = filters;
+  return (
+    <section id="admin-orders" aria-labelledby="admin-orders-title">
+      <h1 id="admin-orders-title">Orders</h1>
+      <form class="filters" method="get" action="/admin/orders" hx-get="/admin/orders" hx-target="#admin-orders" hx-select="#admin-orders" hx-swap="outerHTML" hx-push-url="true">
+        <FormError message={errors ? 'Please correct the highlighted filters.' : null} />
+        <Input id="f-q" name="q" label="Order number, email or phone" value={filters.q} type="search" error={errors?.q} />
+        <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
+        <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
+        <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} />
+        <Input id="f-to" name="to" label="To" type="date" value={filters.to} error={errors?.to} />
+        <Select id="f-sort" name="sort" label="Sort" value={filters.sort} error={errors?.sort} options={[['newest', 'Newest first'], ['oldest', 'Oldest first'], ['total', 'Highest total']]} />
+        <div class="filter-actions">
+          <button type="submit">Show orders</button> <a href="/admin/orders">Clear filters</a>{' '}
+          <a href={ordersUrl(kept, '/admin/orders.csv')}>Download CSV</a>
+        </div>
+      </form>
+      <div class="table-wrap">
+        <table class="admin-orders">
+          <caption class="visually-hidden">Orders matching the filters</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Stores</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="num">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/admin/orders/${o.id}`}>{o.orderNumber}</a>
+                </th>
+                <td>{dateTime(o.orderDate)}</td>
+                <td>
+                  {o.customerName}
+                  <br />
+                  <span class="muted">{o.customerEmail}</span>
+                </td>
+                <td>{o.stores.join(', ')}</td>
+                <td>
+                  <StatusBadge status={o.status} />
+                </td>
+                <td class="num">{money(o.totalAmount, currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!rows.length && <p class="empty">No orders match these filters.</p>}
+      {nextCursor && (
+        <p class="pager">
+          <a href={ordersUrl({ ...kept, cursor: nextCursor })}>Next page</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+export interface OverrideState {
+  partId: number;
+  errors?: Errors;
+  message?: string;
+  values?: { status?: string; reason?: string };
+}
+
+function OverrideForm({ orderId, part, state }: { orderId: number; part: SellerOrderPart; state?: OverrideState }) {
+  const options = allowedFrom(part.status, 'admin');
+  if (!options.length) return <p class="muted">This part is {part.status}: no further status change is possible.</p>;
+  const id = `part-${part.id}`;
+  return (
+    <form method="post" action={`/admin/orders/${orderId}/parts/${part.id}/status`} class="override">
+      <h3>Override status</h3>
+      <FormError message={state?.message} />
+      <Select id={`${id}-status`} name="status" label="New status" value={state?.values?.status} error={state?.errors?.status} options={options.map((s): [string, string] => [s, STATUS_LABEL[s]])} />
+      <div class={state?.errors?.reason ? 'field has-error' : 'field'}>
+        <label for={`${id}-reason`}>Reason (recorded in the timeline)</label>
+        <textarea id={`${id}-reason`} name="reason" rows={2} required minlength={3} maxlength={500} aria-invalid={state?.errors?.reason ? 'true' : undefined} aria-describedby={state?.errors?.reason ? `${id}-reason-error` : undefined}>
+          {state?.values?.reason ?? ''}
+        </textarea>
+        {state?.errors?.reason && <p id={`${id}-reason-error`} class="error">{state.errors.reason}</p>}
+      </div>
+      <button type="submit">Override status</button>
+    </form>
+  );
+}
+
+const Part = ({ orderId, part, currency, state }: { orderId: number; part: SellerOrderPart; currency: string; state?: OverrideState }) => (
+  <section class="card part" id={`part-${part.id}`} aria-labelledby={`part-${part.id}-title`}>
+    <h2 id={`part-${part.id}-title`}>
+      {part.storeName} <StatusBadge status={part.status} />
+    </h2>
+    <p class="muted">Last change {dateTime(part.updatedAt)}</p>
+    <table>
+      <caption class="visually-hidden">Items from {part.storeName}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Item</th>
+          <th scope="col" class="num">Qty</th>
+          <th scope="col" class="num">Price</th>
+          <th scope="col" class="num">Subtotal</th>
+        </tr>
+      </thead>
+      <tbody>
+        {part.items.map((i) => (
+          <tr>
+            <td>{i.name}</td>
+            <td class="num">{count(i.quantity)}</td>
+            <td class="num">{money(i.price, currency)}</td>
+            <td class="num">{money(i.subtotal, currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colspan={3}>Store subtotal</th>
+          <td class="num">{money(part.subtotal, currency)}</td>
+        </tr>
+      </tfoot>
+    </table>
+    <OverrideForm orderId={orderId} part={part} state={state?.partId === part.id ? state : undefined} />
+  </section>
+);
+
+/** The whole order for an admin: customer, every store's part with its override form, timeline. */
+export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; currency: string; state?: OverrideState }) => (
+  <section id="admin-order" aria-labelledby="admin-order-title">
+    <p>
+      <a href="/admin/orders">← All orders</a>
+    </p>
+    <h1 id="admin-order-title">
+      Order {order.orderNumber} <StatusBadge status={order.status} />
+    </h1>
+    <dl class="facts">
+      <dt>Placed</dt>
+      <dd>{dateTime(order.orderDate)}</dd>
+      <dt>Total</dt>
+      <dd>{money(order.totalAmount, currency)}</dd>
+      <dt>Customer</dt>
+      <dd>{order.customer.name}</dd>
+      <dt>Email</dt>
+      <dd>
+        <a href={`mailto:${order.customer.email}`}>{order.customer.email}</a>
+      </dd>
+      <dt>Phone</dt>
+      <dd>
+        <a href={`tel:${order.customer.phone.replace(/[^\d+]/g, '')}`}>{order.customer.phone}</a>
+      </dd>
+      <dt>Deliver to</dt>
+      <dd class="address">{order.deliveryAddress}</dd>
+      <dt>Notes</dt>
+      <dd>{order.notes || <span class="muted">None</span>}</dd>
+      <dt>Payment</dt>
+      <dd>{order.paymentMethod === 'cash_on_delivery' ? 'Cash on delivery' : order.paymentMethod}</dd>
+      <dt>Estimated delivery</dt>
+      <dd>{dateOnly(order.estimatedDelivery)}</dd>
+    </dl>
+    {order.sellerOrders.map((part) => (
+      <Part orderId={order.id} part={part} currency={currency} state={state} />
+    ))}
+    <Timeline entries={order.timeline} />
+  </section>
+);
+
+/** "3 h 5 min" from seconds. */
+export function duration(seconds: number) {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return [d && `${d} d`, h && `${h} h`, m && `${m} min`].filter(Boolean).join(' ') || '0 min';
+}
+
+export function StatsPage({ stats, currency }: { stats: Stats; currency: string }) {
+  const totals = stats.days.reduce((a, d) => ({ orders: a.orders + d.orders, revenue: a.revenue + d.revenue }), { orders: 0, revenue: 0 });
+  return (
+    <section class="stats" aria-labelledby="stats-title">
+      <h1 id="stats-title">Stats</h1>
+      <p class="muted">Revenue counts the parts of orders that are not cancelled. Days are UTC.</p>
+      <div class="stats-grid">
+        <table id="stats-statuses">
+          <caption>Orders by status (all time)</caption>
+          <tbody>
+            {SELLER_ORDER_STATUSES.map((s: Status) => (
+              <tr>
+                <th scope="row">{STATUS_LABEL[s]}</th>
+                <td class="num">{count(stats.statuses[s])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table id="stats-confirm">
+          <caption>Median time from order to confirmation (all time)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Store</th>
+              <th scope="col" class="num">Median</th>
+              <th scope="col" class="num">Confirmed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.confirmTimes.map((c) => (
+              <tr>
+                <th scope="row">{c.storeName}</th>
+                <td class="num">{duration(c.medianSeconds)}</td>
+                <td class="num">{count(c.confirmed)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <table id="stats-stores">
+        <caption>Per store, last 30 days</caption>
+        <thead>
+          <tr>
+            <th scope="col">Store</th>
+            <th scope="col" class="num">Orders</th>
+            <th scope="col" class="num">Revenue</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.stores.map((s) => (
+            <tr>
+              <th scope="row">{s.storeName}</th>
+              <td class="num">{count(s.orders)}</td>
+              <td class="num">{money(s.revenue, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table id="stats-days">
+        <caption>Per day, last 30 days</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col" class="num">Orders</th>
+            <th scope="col" class="num">Revenue</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.days.map((d) => (
+            <tr>
+              <th scope="row">
+                <time datetime={d.day}>{dateOnly(`${d.day}T00:00:00Z`)}</time>
+              </th>
+              <td class="num">{count(d.orders)}</td>
+              <td class="num">{money(d.revenue, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td class="num">{count(totals.orders)}</td>
+            <td class="num">{money(totals.revenue, currency)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </section>
+  );
+}
+
+export const OutboxPage = ({ rows, nextCursor }: { rows: OutboxRow[]; nextCursor: number | null }) => (
+  <section aria-labelledby="outbox-title">
+    <h1 id="outbox-title">Email outbox</h1>
+    <p class="muted">Emails to sellers who did not see a new order on their dashboard in time, newest first.</p>
+    <div class="table-wrap">
+      <table class="outbox">
+        <thead>
+          <tr>
+            <th scope="col">Queued</th>
+            <th scope="col">To</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Sent</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((m) => (
+            <tr>
+              <td>{dateTime(m.createdAt)}</td>
+              <td>{m.to}</td>
+              <td>
+                <details>
+                  <summary>{m.subject}</summary>
+                  <pre>{m.body}</pre>
+                </details>
+              </td>
+              <td>{m.sentAt ? dateTime(m.sentAt) : <span class="muted">Not sent yet</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+    {!rows.length && <p class="empty">No emails yet.</p>}
+    {nextCursor && (
+      <p class="pager">
+        <a href={`/admin/outbox?cursor=${nextCursor}`}>Older emails</a>
+      </p>
+    )}
+  </section>
+);
