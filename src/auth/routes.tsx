@@ -18,7 +18,7 @@ export const authRoutes = new Hono<AppEnv>()
     const next = c.req.query('next');
     c.set('renderForm', (e) => <LoginPage values={values} errors={e.fields} message={e.message} next={next} />);
     const { database, auth, config } = c.get('deps');
-    const session = await login(database.db, auth, parse(loginSchema, values), config.LOGIN_MAX_FAILURES);
+    const session = await login(database, auth, parse(loginSchema, values), config.LOGIN_MAX_FAILURES);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     const { user } = await auth.validateSession(session.id);
     return c.redirect(localPath(next, homeFor(user!.role)), 303);
@@ -41,7 +41,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/api/session', async (c) => {
     const { database, auth, config } = c.get('deps');
-    const session = await login(database.db, auth, parse(loginSchema, await jsonBody(c)), config.LOGIN_MAX_FAILURES);
+    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), config.LOGIN_MAX_FAILURES);
     const { user } = await auth.validateSession(session.id);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.json({ user, token: session.id }, 201);

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
-import type { Db } from '../db/client.ts';
+import type { Database, Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { Conflict, TooMany, Unauthorized } from '../http/errors.ts';
-import { countHit, takeSlot } from '../ops/rate-limit.ts';
+import { reserveSlot } from '../ops/rate-limit.ts';
 import type { Auth } from './lucia.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { LoginInput, SignupInput } from './schemas.ts';
@@ -23,16 +23,14 @@ export async function signup(db: Db, auth: Auth, input: SignupInput) {
 }
 
 /** Checks credentials; after too many failures for one email the attempt is refused with 429. */
-export async function login(db: Db, auth: Auth, input: LoginInput, maxFailures: number) {
-  const key = `login:${input.email}`;
-  const wait = await takeSlot(db, key, maxFailures, LOGIN_WINDOW_SECONDS, false);
-  if (wait) throw new TooMany(`Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
+export async function login({ db, sql: raw }: Database, auth: Auth, input: LoginInput, maxFailures: number) {
+  const slot = await reserveSlot(raw, `login:${input.email}`, maxFailures, LOGIN_WINDOW_SECONDS);
+  if (slot.wait) throw new TooMany(`Too many failed sign-in attempts. Try again in ${Math.ceil(slot.wait / 60)} minute(s).`, slot.wait);
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
-  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(DUMMY_HASH, input.password);
-  if (!user || !ok) {
-    await countHit(db, key);
-    throw new Unauthorized('Wrong email or password.');
-  }
+  const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
+  if (!user || !ok) throw new Unauthorized('Wrong email or password.');
+  // A right password does not count as a failed attempt.
+  await slot.release();
   return auth.createSession(user.id, {});
 }
 

@@ -1,29 +1,31 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Sql } from '../db/client.ts';
+
+export interface Slot {
+  /** Seconds to wait before trying again; 0 when the attempt was counted. */
+  wait: number;
+  /** Uncounts the attempt (a sign-in that turned out right, an order that was not placed). */
+  release(): Promise<void>;
+}
 
 /**
- * Counts attempts for `key` within the window, stored in Postgres so that the limit holds
- * across app processes. An advisory lock per key serialises concurrent checks of one key.
- * Returns the seconds to wait when `limit` attempts were already counted, or 0 (and counts
- * this attempt when `count` is true).
+ * Counts an attempt for `key` unless `limit` attempts were already counted within the window.
+ * Stored in Postgres so that the limit holds across app processes; an advisory lock per key makes
+ * check-and-count atomic, so a burst of parallel attempts cannot slip past the limit.
  */
-export async function takeSlot(db: Db, key: string, limit: number, windowSeconds: number, count = true): Promise<number> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-    const rows = await tx.execute<{ n: number; oldest: number | null }>(sql`
-      select count(*)::int as n, extract(epoch from (min(at) + make_interval(secs => ${windowSeconds}) - now()))::float8 as oldest
-      from rate_limit_hits where key = ${key} and at > now() - make_interval(secs => ${windowSeconds})`);
-    const { n, oldest } = rows[0]!;
-    if (n >= limit) return Math.max(1, Math.ceil(oldest ?? windowSeconds));
-    if (count) await tx.execute(sql`insert into rate_limit_hits (key) values (${key})`);
-    return 0;
+export async function reserveSlot(sql: Sql, key: string, limit: number, windowSeconds: number): Promise<Slot> {
+  const hit = await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext(${key}))`;
+    const [row] = await tx<{ n: number; wait: number | null }[]>`
+      select count(*)::int as n, ceil(extract(epoch from (min(at) + make_interval(secs => ${windowSeconds}) - now())))::int as wait
+      from rate_limit_hits where key = ${key} and at > now() - make_interval(secs => ${windowSeconds})`;
+    if (row!.n >= limit) return { wait: Math.max(1, row!.wait ?? windowSeconds), id: null };
+    const [inserted] = await tx<{ id: string }[]>`insert into rate_limit_hits (key) values (${key}) returning id`;
+    return { wait: 0, id: inserted!.id };
   });
-}
-
-export async function countHit(db: Db, key: string) {
-  await db.execute(sql`insert into rate_limit_hits (key) values (${key})`);
-}
-
-export async function clearHits(db: Db, key: string) {
-  await db.execute(sql`delete from rate_limit_hits where key = ${key}`);
+  return {
+    wait: hit.wait,
+    release: async () => {
+      if (hit.id !== null) await sql`delete from rate_limit_hits where id = ${hit.id}`;
+    },
+  };
 }

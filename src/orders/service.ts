@@ -1,6 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound, TooMany } from '../http/errors.ts';
+import { reserveSlot } from '../ops/rate-limit.ts';
 import { orderScope, type Viewer } from './queries.ts';
 import type { PlaceOrderInput } from './schemas.ts';
 import { actorOf, deriveStatus, refusal } from './status.ts';
@@ -48,6 +49,19 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
     const [found] = await existing(sql, customer.id, key);
     if (found) return { ...found, replayed: true };
   }
+  // A per-customer limit stored in Postgres, so that it holds across app processes.
+  const slot = await reserveSlot(sql, `order:${customer.id}`, opts.ratePerMinute, 60);
+  if (slot.wait) throw new TooMany(`You have placed many orders in the last minute. Please wait ${slot.wait} seconds and try again.`, slot.wait);
+  const placed = await insertOrder(sql, customer, input, opts).catch(async (e: unknown) => {
+    await slot.release();
+    throw e;
+  });
+  if (placed.replayed) await slot.release();
+  return placed;
+}
+
+async function insertOrder(sql: Sql, customer: Customer, input: PlaceOrderInput, opts: PlaceOptions): Promise<Placed> {
+  const key = opts.idempotencyKey;
   return sql.begin(async (tx) => {
     if (key) {
       await tx`select pg_advisory_xact_lock(hashtext(${`order:${customer.id}:${key}`}))`;
@@ -56,7 +70,6 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
     }
     // The checkout page builds items from the cart, which a replayed submit finds empty.
     if (!input.items.length) throw new Invalid('Your cart is empty.', { items: 'Add at least one product.' });
-    await enforceRateLimit(tx as unknown as Sql, customer.id, opts.ratePerMinute);
     const lines = mergeLines(input.items);
     const ids = lines.map((l) => l.productId);
     const products = await tx<{ id: number; sellerId: number; name: string; price: number; stock: number; active: boolean }[]>`
@@ -103,17 +116,6 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
       select o.id::int as id, o.order_number as "orderNumber" from o, (select count(*) from taken) t`;
     return { ...order!, replayed: false };
   });
-}
-
-/** A per-customer limit stored in Postgres, so that it holds across app processes. */
-async function enforceRateLimit(tx: Sql, customerId: string, perMinute: number) {
-  const key = `order:${customerId}`;
-  await tx`select pg_advisory_xact_lock(hashtext(${key}))`;
-  const [{ n, wait }] = (await tx`
-    select count(*)::int as n, ceil(extract(epoch from min(at) + interval '60 seconds' - now()))::int as wait
-    from rate_limit_hits where key = ${key} and at > now() - interval '60 seconds'`) as unknown as [{ n: number; wait: number | null }];
-  if (n >= perMinute) throw new TooMany(`You have placed many orders in the last minute. Please wait ${Math.max(1, wait ?? 60)} seconds and try again.`, Math.max(1, wait ?? 60));
-  await tx`insert into rate_limit_hits (key) values (${key})`;
 }
 
 export interface ChangeOptions {

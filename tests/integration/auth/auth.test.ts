@@ -89,6 +89,21 @@ describe('login and sessions', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
+  it('lets no burst of parallel wrong passwords past the limit', async () => {
+    const user = await makeCustomer(t.database.db);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => new Client(t.app).json('POST', '/api/session', { email: user.email, password: 'nope nope' })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
+  it('does not count a right password as a failure', async () => {
+    const user = await makeCustomer(t.database.db);
+    for (let i = 0; i < 8; i++) expect((await new Client(t.app).json('POST', '/api/session', { email: user.email, password: PASSWORD })).status).toBe(201);
+  });
+
   it('logout revokes the session', async () => {
     const user = await makeCustomer(t.database.db);
     const client = await signIn(t.app, user.email);
