@@ -7,6 +7,7 @@ import { connect } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedDemo } from './db/seed.ts';
+import { startNotifications } from './notifications/index.ts';
 import { createLogger } from './ops/log.ts';
 
 let config: Config;
@@ -29,19 +30,25 @@ await runMigrations(database, log);
 if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.db, log);
 
 const auth = createAuth(database.db, config.NODE_ENV === 'production');
-const app = createApp({ database, config, log, auth });
+const notifications = await startNotifications(database, config, log, { url: databaseUrl });
+const app = createApp({ database, config, log, auth, notifications });
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
   log.info({ port: info.port, url: `http://localhost:${info.port}` }, 'orderbell is listening'),
 );
 
 let stopping = false;
+/** Stop accepting, end the streams with a retry hint (clients come back to another process), close LISTEN and the pool. */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'shutting down');
+  log.info({ signal, streams: notifications.hub.streamCount }, 'shutting down');
   const hardStop = setTimeout(() => process.exit(1), 9000);
   hardStop.unref();
-  await new Promise<void>((done) => server.close(() => done()));
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  notifications.endStreams();
+  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  await closed;
+  await notifications.close();
   await database.close();
   await embedded?.stop();
   log.info('stopped');

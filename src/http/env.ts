@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Auth, Session, User } from '../auth/lucia.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { Notifications } from '../notifications/index.ts';
 import type { Logger } from '../ops/log.ts';
 import type { AppError } from './errors.ts';
 
@@ -11,6 +12,8 @@ export interface Deps {
   config: Config;
   log: Logger;
   auth: Auth;
+  /** Hub, LISTEN connection, presence, email fallback and metrics of this process. */
+  notifications: Notifications;
 }
 
 export type AppEnv = {

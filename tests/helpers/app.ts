@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.ts';
 import { createAuth } from '../../src/auth/lucia.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { Database } from '../../src/db/client.ts';
+import { connect, type Database } from '../../src/db/client.ts';
 import type { Deps } from '../../src/http/env.ts';
+import { startNotifications } from '../../src/notifications/index.ts';
 import { createLogger } from '../../src/ops/log.ts';
 import { freshDatabase } from './db.ts';
 
@@ -17,12 +18,36 @@ export interface TestApp {
 }
 
 /** The real app over a fresh database; `env` overrides configuration for this file. */
-export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function testApp(env: Record<string, string> = {}, opts: InstanceOptions = {}): Promise<TestApp> {
   const { url, database } = await freshDatabase();
+  return build(url, database, env, opts);
+}
+
+export interface InstanceOptions {
+  maxUnsentBytes?: number;
+}
+
+/** Another app process on the same database (its own pool, hub and LISTEN connection). */
+export function instanceOn(url: string, env: Record<string, string> = {}, opts: InstanceOptions = {}): Promise<TestApp> {
+  return build(url, connect(url, 10), env, opts);
+}
+
+async function build(url: string, database: Database, env: Record<string, string>, opts: InstanceOptions): Promise<TestApp> {
   const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
-  const deps: Deps = { database, config, log: createLogger(config.LOG_LEVEL), auth: createAuth(database.db, false) };
+  const log = createLogger(config.LOG_LEVEL);
+  const notifications = await startNotifications(database, config, log, { url, ...opts });
+  const deps: Deps = { database, config, log, auth: createAuth(database.db, false), notifications };
   const app = createApp(deps);
-  return { app, deps, database, url, close: () => database.close() };
+  return {
+    app,
+    deps,
+    database,
+    url,
+    close: async () => {
+      await notifications.close();
+      await database.close();
+    },
+  };
 }
 
 /** Serves the app on a real port for SSE and browser tests. */

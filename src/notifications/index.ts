@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../ops/log.ts';
+import { startEmailFallback, type EmailFallback } from './fallback.ts';
+import { Hub } from './hub.ts';
+import { startListener, type Listener } from './listener.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { Presence } from './presence.ts';
+import { retryHint } from './streams.ts';
+
+/** The live-notification machinery of one process, shared by every request (in Deps). */
+export interface Notifications {
+  processId: string;
+  hub: Hub;
+  listener: Listener;
+  presence: Presence;
+  fallback: EmailFallback;
+  metrics: Metrics;
+  heartbeatMs: number;
+  /** A stream whose client has not taken this many bytes is closed (it catches up by replay). */
+  maxUnsentBytes: number;
+  /** Ends every open stream with a jittered retry hint (before shutting down). */
+  endStreams(): void;
+  close(): Promise<void>;
+}
+
+export interface NotificationOptions {
+  /** The database URL, for the LISTEN connection of its own. */
+  url: string;
+  maxUnsentBytes?: number;
+}
+
+export async function startNotifications(database: Database, config: Config, log: Logger, opts: NotificationOptions): Promise<Notifications> {
+  const processId = randomBytes(6).toString('hex');
+  const metrics = createMetrics();
+  const hub = new Hub(database.sql, log, metrics);
+  const presence = new Presence(database.sql, processId, config.SSE_HEARTBEAT_SECONDS, log);
+  const listener = await startListener({
+    url: opts.url,
+    applicationName: `orderbell-listener-${processId}`,
+    probe: database.sql,
+    log,
+    onNotify: (id, recipient) => hub.onNotify(id, recipient),
+    onListen: () => hub.catchUp(),
+  });
+  const fallback = startEmailFallback(database.sql, config, log, metrics);
+  return {
+    processId,
+    hub,
+    listener,
+    presence,
+    fallback,
+    metrics,
+    heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
+    maxUnsentBytes: opts.maxUnsentBytes ?? 1024 * 1024,
+    endStreams: () => hub.endAll(() => retryHint(1000, 4000)),
+    async close() {
+      hub.endAll(() => retryHint(1000, 4000));
+      await fallback.stop();
+      await listener.close();
+      await hub.close();
+      await presence.close();
+    },
+  };
+}

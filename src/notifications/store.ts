@@ -1,0 +1,54 @@
+import type { Sql } from '../db/client.ts';
+import type { NotificationType } from '../db/schema.ts';
+
+/** One stored notification, as streams send it. */
+export interface Notice {
+  id: number;
+  recipientId: string;
+  type: NotificationType;
+  orderId: number;
+  sellerOrderId: number | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+// Ids are bigint; float8 keeps them numbers (exact far beyond any realistic count).
+const columns = (sql: Sql) => sql`
+  n.id::float8 as id, n.recipient_id as "recipientId", n.type, n.order_id::float8 as "orderId",
+  n.seller_order_id::float8 as "sellerOrderId", n.payload, n.created_at as "createdAt", n.read_at as "readAt"`;
+
+/** The recipient's notifications after `after`, oldest first (a stream's backlog, a page at a time). */
+export const noticesAfter = (sql: Sql, recipientId: string, after: number, limit: number) =>
+  sql<Notice[]>`select ${columns(sql)} from notifications n
+    where n.recipient_id = ${recipientId} and n.id > ${after} order by n.id limit ${limit}`;
+
+/** The newest id the recipient has, so a stream opened without a cursor starts from now. */
+export async function latestId(sql: Sql, recipientId: string): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    select coalesce(max(id), 0)::float8 as id from notifications where recipient_id = ${recipientId}`;
+  return row!.id;
+}
+
+/** The rows behind a batch of NOTIFY ids, in one query. */
+export const noticesByIds = (sql: Sql, ids: number[]) =>
+  sql<Notice[]>`select ${columns(sql)} from notifications n where n.id = any(${ids}::bigint[]) order by n.id`;
+
+/** For each recipient, everything after its cursor: the catch-up after the LISTEN connection returns. */
+export const noticesSince = (sql: Sql, cursors: Map<string, number>) =>
+  sql<Notice[]>`select ${columns(sql)} from notifications n
+    join unnest(${[...cursors.keys()]}::text[], ${[...cursors.values()]}::bigint[]) c(recipient, after)
+      on n.recipient_id = c.recipient and n.id > c.after
+    order by n.id`;
+
+/** Written to an open stream: the email fallback leaves these alone. */
+export const markDelivered = (sql: Sql, ids: number[]) =>
+  sql`update notifications set delivered_at = now() where id = any(${ids}::bigint[]) and delivered_at is null`;
+
+/** Marks the reader's own notifications up to `upTo` read; returns how many changed. */
+export async function markRead(sql: Sql, recipientId: string, upTo: number | undefined): Promise<number> {
+  const rows = await sql`update notifications set read_at = now()
+    where recipient_id = ${recipientId} and read_at is null and (${upTo ?? null}::bigint is null or id <= ${upTo ?? null}::bigint)
+    returning id`;
+  return rows.length;
+}
