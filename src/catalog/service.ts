@@ -61,7 +61,7 @@ export async function cartFor(sql: Sql, userId: string): Promise<Cart> {
   const rows = await sql<Omit<CartLine, 'problem'>[]>`
     select c.product_id as "productId", p.name, p.price, p.stock, p.active, c.quantity, s.id as "storeId", s.name as "storeName"
     from cart_items c join products p on p.id = c.product_id join sellers s on s.id = p.seller_id
-    where c.user_id = ${userId} order by s.name, s.id, c.added_at, c.product_id`;
+    where c.user_id = ${userId} order by s.name, s.id, c.created_at, c.product_id`;
   const lines = rows.map((l) => ({
     ...l,
     problem: !l.active ? `${l.name} is no longer sold. Remove it to check out.` : l.stock === 0 ? `${l.name} sold out since you added it. Remove it to check out.` : null,
@@ -97,8 +97,8 @@ export async function addToCart(sql: Sql, userId: string, productId: number, qua
   const p = await sellable(sql, productId);
   // The subquery reads the statement's snapshot, so it sees the line as it was before.
   const [line] = await sql<{ quantity: number; before: number | null }[]>`
-    insert into cart_items (user_id, product_id, quantity) values (${userId}, ${productId}, least(${quantity}, ${p.stock}))
-    on conflict (user_id, product_id) do update set quantity = least(cart_items.quantity + ${quantity}, ${p.stock})
+    insert into cart_items (user_id, product_id, quantity) values (${userId}, ${productId}, ${Math.min(quantity, p.stock)})
+    on conflict (user_id, product_id) do update set quantity = least(cart_items.quantity + ${quantity}::int, ${p.stock}::int)
     returning quantity, (select quantity from cart_items where user_id = ${userId} and product_id = ${productId}) as before`;
   const capped = (line!.before ?? 0) + quantity > p.stock;
   const message = capped

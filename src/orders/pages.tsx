@@ -6,6 +6,7 @@ import { requireRole } from '../auth/middleware.ts';
 import { cartFor } from '../catalog/service.ts';
 import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
+import { Conflict, NotFound } from '../http/errors.ts';
 import { isPartial, page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { customerOrders, orderFor } from './queries.ts';
@@ -27,7 +28,12 @@ async function checkout(c: C): Promise<CheckoutProps> {
   };
 }
 
-const orderId = (c: C) => parse(idParam, c.req.param('id'));
+/** An id that cannot exist is simply not found, like an order of someone else. */
+function orderId(c: C) {
+  const id = idParam.safeParse(c.req.param('id'));
+  if (!id.success) throw new NotFound('No such order.');
+  return id.data;
+}
 const everyPartPending = (parts: { status: string }[]) => parts.every((p) => p.status === 'pending');
 
 export const customerOrderPages = new Hono<AppEnv>()
@@ -46,6 +52,8 @@ export const customerOrderPages = new Hono<AppEnv>()
       return isPartial(c) ? <CheckoutForm {...form} /> : <CheckoutPage {...form} />;
     });
     const details = parse(orderDetailsSchema, values);
+    // The cart changed under the form (less stock than it showed): let the customer see the new summary first.
+    if (props.cart.lowered.length) throw new Conflict(props.cart.lowered.join(' '));
     const { database, config } = c.get('deps');
     const items = props.cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
     const placed = await placeOrder(database.sql, c.get('user')!, { ...details, items }, {
