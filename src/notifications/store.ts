@@ -13,6 +13,11 @@ export interface Notice {
   readAt: Date | null;
 }
 
+type Row = Omit<Notice, 'createdAt' | 'readAt'> & { createdAt: string | Date; readAt: string | Date | null };
+// drizzle's driver setup leaves timestamps as text on this connection; notices carry Dates.
+const toNotices = (rows: Row[]): Notice[] =>
+  rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt), readAt: r.readAt === null ? null : new Date(r.readAt) }));
+
 // Ids are bigint; float8 keeps them numbers (exact far beyond any realistic count).
 const columns = (sql: Sql) => sql`
   n.id::float8 as id, n.recipient_id as "recipientId", n.type, n.order_id::float8 as "orderId",
@@ -20,8 +25,8 @@ const columns = (sql: Sql) => sql`
 
 /** The recipient's notifications after `after`, oldest first (a stream's backlog, a page at a time). */
 export const noticesAfter = (sql: Sql, recipientId: string, after: number, limit: number) =>
-  sql<Notice[]>`select ${columns(sql)} from notifications n
-    where n.recipient_id = ${recipientId} and n.id > ${after} order by n.id limit ${limit}`;
+  sql<Row[]>`select ${columns(sql)} from notifications n
+    where n.recipient_id = ${recipientId} and n.id > ${after} order by n.id limit ${limit}`.then(toNotices);
 
 /** The newest id the recipient has, so a stream opened without a cursor starts from now. */
 export async function latestId(sql: Sql, recipientId: string): Promise<number> {
@@ -32,14 +37,14 @@ export async function latestId(sql: Sql, recipientId: string): Promise<number> {
 
 /** The rows behind a batch of NOTIFY ids, in one query. */
 export const noticesByIds = (sql: Sql, ids: number[]) =>
-  sql<Notice[]>`select ${columns(sql)} from notifications n where n.id = any(${ids}::bigint[]) order by n.id`;
+  sql<Row[]>`select ${columns(sql)} from notifications n where n.id = any(${ids}::bigint[]) order by n.id`.then(toNotices);
 
 /** For each recipient, everything after its cursor: the catch-up after the LISTEN connection returns. */
 export const noticesSince = (sql: Sql, cursors: Map<string, number>) =>
-  sql<Notice[]>`select ${columns(sql)} from notifications n
+  sql<Row[]>`select ${columns(sql)} from notifications n
     join unnest(${[...cursors.keys()]}::text[], ${[...cursors.values()]}::bigint[]) c(recipient, after)
       on n.recipient_id = c.recipient and n.id > c.after
-    order by n.id`;
+    order by n.id`.then(toNotices);
 
 /** Written to an open stream: the email fallback leaves these alone. */
 export const markDelivered = (sql: Sql, ids: number[]) =>

@@ -1,0 +1,192 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifications } from '../../../src/db/schema.ts';
+import { latestId } from '../../../src/notifications/store.ts';
+import { listen, testApp, type TestApp } from '../../helpers/app.ts';
+import { Client } from '../../helpers/client.ts';
+import { apiClient, makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
+import { SseStream } from '../../helpers/sse.ts';
+import { order, payloadOf, sleep, streamOf } from './support.ts';
+
+let t: TestApp;
+let origin: string;
+let stopServer: () => Promise<void>;
+beforeAll(async () => {
+  t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1' });
+  const served = await listen(t.app);
+  origin = served.origin;
+  stopServer = served.close;
+});
+afterAll(async () => {
+  await stopServer();
+  await t.close();
+});
+
+const db = () => t.database.db;
+const newCustomer = async () => apiClient(t.app, (await makeCustomer(db())).email);
+
+describe('GET /api/events', () => {
+  it("delivers an order to the seller whose products are in it, and not to another seller's stream", async () => {
+    const s1 = await makeSeller(db());
+    const s2 = await makeSeller(db());
+    const [one, two] = [await streamOf(origin, await apiClient(t.app, s1.user.email)), await streamOf(origin, await apiClient(t.app, s2.user.email))];
+    expect(one.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(one.response.headers.get('cache-control')).toContain('no-cache');
+    expect(one.response.headers.get('x-accel-buffering')).toBe('no');
+    expect(one.response.headers.get('content-encoding')).toBeNull();
+
+    const placed = await order(await newCustomer(), s1.products[0]!.id);
+    const [event] = await one.waitFor(1);
+    expect(event!.event).toBe('order_notification');
+    expect(payloadOf(event!.data)).toMatchObject({ orderId: placed.id, orderNumber: placed.orderNumber, sellerId: s1.store.id });
+    const [row] = await db().select().from(notifications).where(and(eq(notifications.orderId, placed.id), eq(notifications.recipientId, s1.user.id)));
+    expect(Number(event!.id)).toBe(row!.id);
+    expect(one.retry).toBeGreaterThanOrEqual(1000);
+    await sleep(300);
+    expect(two.events).toEqual([]);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('replays exactly the five orders placed while the stream was closed, in order, after Last-Event-ID', async () => {
+    const s = await makeSeller(db(), [{ stock: 50 }]);
+    const seller = await apiClient(t.app, s.user.email);
+    const customer = await newCustomer();
+    const first = await streamOf(origin, seller);
+    await order(customer, s.products[0]!.id);
+    const [seen] = await first.waitFor(1);
+    await first.close();
+
+    const missed = [];
+    for (let i = 0; i < 5; i++) missed.push(await order(customer, s.products[0]!.id));
+    const again = await streamOf(origin, seller, '/api/events', { 'last-event-id': seen!.id! });
+    const events = await again.waitFor(5);
+    expect(events.map((e) => payloadOf(e.data).orderId)).toEqual(missed.map((o) => o.id));
+    expect(again.ids).toEqual([...again.ids].sort((a, b) => a - b));
+    expect(Math.min(...again.ids)).toBeGreaterThan(Number(seen!.id));
+    await sleep(300);
+    expect(again.events).toHaveLength(5);
+    await again.close();
+  });
+
+  it('sends a notification that arrived between page render and stream connect (?after=)', async () => {
+    const s = await makeSeller(db());
+    const seller = await apiClient(t.app, s.user.email);
+    const renderedUpTo = await latestId(t.database.sql, s.user.id); // the newest id the page showed
+    const placed = await order(await newCustomer(), s.products[0]!.id);
+    const stream = await streamOf(origin, seller, `/api/events?after=${renderedUpTo}`);
+    const [event] = await stream.waitFor(1);
+    expect(payloadOf(event!.data).orderId).toBe(placed.id);
+    await stream.close();
+  });
+
+  it("tells the customer's stream about the seller's confirmation as order_status_update and order_confirmed", async () => {
+    const s = await makeSeller(db());
+    const seller = await apiClient(t.app, s.user.email);
+    const customer = await newCustomer();
+    const placed = await order(customer, s.products[0]!.id);
+    const watching = await streamOf(origin, customer);
+    const sellerStream = await streamOf(origin, seller);
+    expect((await seller.json('PUT', `/api/orders/${placed.id}/confirm`)).status).toBe(200);
+    const events = await watching.waitFor(2);
+    expect(events.map((e) => e.event)).toEqual(['order_status_update', 'order_confirmed']);
+    expect(payloadOf(events[0]!.data)).toMatchObject({ orderId: placed.id, from: 'pending', to: 'confirmed' });
+    await sleep(300);
+    expect(sellerStream.events).toEqual([]); // the seller made the change: no news for them
+    await Promise.all([watching.close(), sellerStream.close()]);
+  });
+
+  it('answers 401 when signed out and 400 for a cursor that is not an id', async () => {
+    const res = await fetch(`${origin}/api/events`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    const seller = await apiClient(t.app, (await makeSeller(db())).user.email);
+    const bad = await fetch(`${origin}/api/events?after=abc`, { headers: { authorization: `Bearer ${seller.token}` } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid', fields: { after: expect.any(String) } } });
+  });
+
+  it('sends heartbeats and ends the stream once the session is revoked by signing out', async () => {
+    const s = await makeSeller(db());
+    const seller = await apiClient(t.app, s.user.email);
+    const stream = await streamOf(origin, seller);
+    await sleep(1200);
+    expect(stream.comments).toContain('heartbeat');
+    expect((await seller.json('DELETE', '/api/session')).status).toBe(204);
+    await stream.waitForEnd(4000);
+    expect(t.deps.notifications.hub.streamCount).toBe(0);
+  });
+
+  it('keeps the seller online while a stream is open, and not after', async () => {
+    const s = await makeSeller(db());
+    const { presence } = t.deps.notifications;
+    expect(await presence.isOnline(s.user.id)).toBe(false);
+    const stream = await streamOf(origin, await apiClient(t.app, s.user.email));
+    await expect.poll(() => presence.isOnline(s.user.id)).toBe(true);
+    await stream.close();
+    await expect.poll(() => presence.isOnline(s.user.id)).toBe(false);
+  });
+});
+
+describe('GET /events (pages)', () => {
+  it('sends unnamed HTML messages with hx-partial fragments for htmx to swap, from the cookie session', async () => {
+    const s = await makeSeller(db());
+    const page = await signIn(origin, s.user.email);
+    const stream = await SseStream.open(`${origin}/events`, { cookie: [...page.cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
+    expect(stream.response.status).toBe(200);
+    const placed = await order(await newCustomer(), s.products[0]!.id);
+    const [event] = await stream.waitFor(1);
+    expect(event!.event).toBe('message');
+    expect(event!.data).toContain('<hx-partial hx-target="#live-notices"');
+    expect(event!.data).toContain(`New order ${placed.orderNumber}`);
+    await stream.close();
+  });
+});
+
+describe('marking notifications read', () => {
+  it("marks the signed-in user's own notifications up to an id, and refuses bad input with the JSON error shape", async () => {
+    const s = await makeSeller(db(), [{ stock: 10 }]);
+    const other = await makeSeller(db());
+    const customer = await newCustomer();
+    const a = await order(customer, s.products[0]!.id);
+    await order(customer, s.products[0]!.id, other.products[0]!.id);
+    const mine = await db().select().from(notifications).where(eq(notifications.recipientId, s.user.id)).orderBy(notifications.id);
+    const seller = await apiClient(t.app, s.user.email);
+
+    const bad = await seller.json('POST', '/api/notifications/read', { upTo: 'soon' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid', fields: { upTo: expect.any(String) } } });
+    const res = await seller.json('POST', '/api/notifications/read', { upTo: mine[0]!.id });
+    expect(await res.json()).toEqual({ marked: 1 });
+    const after = await db().select().from(notifications).where(eq(notifications.orderId, a.id));
+    expect(after.find((n) => n.recipientId === s.user.id)!.readAt).not.toBeNull();
+    const stillUnread = await db().select().from(notifications).where(eq(notifications.recipientId, other.user.id));
+    expect(stillUnread.every((n) => n.readAt === null)).toBe(true);
+    await expect((await seller.json('POST', '/api/notifications/read', { upTo: mine[1]!.id + 1000 })).json()).resolves.toEqual({ marked: 1 });
+  });
+
+  it('has a plain form "Mark all read" that redirects back', async () => {
+    const s = await makeSeller(db());
+    await order(await newCustomer(), s.products[0]!.id);
+    const page = await signIn(t.app, s.user.email);
+    const res = await page.form('/notifications/read', { next: '/seller' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/seller');
+    const rows = await db().select().from(notifications).where(eq(notifications.recipientId, s.user.id));
+    expect(rows.every((n) => n.readAt !== null)).toBe(true);
+    expect((await new Client(t.app).form('/notifications/read', {})).headers.get('location')).toMatch(/^\/login/);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('shows notifications created and delivered, delivery latency and open streams', async () => {
+    const res = await fetch(`${origin}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    expect(value('orderbell_notifications_created_total')).toBeGreaterThan(0);
+    expect(value('orderbell_notifications_delivered_total')).toBeGreaterThanOrEqual(10);
+    expect(value('orderbell_notification_delivery_seconds_count')).toBeGreaterThan(0);
+    expect(value('orderbell_open_streams')).toBe(0);
+    expect(text).toContain('orderbell_notifications_emailed_total 0');
+  });
+});
