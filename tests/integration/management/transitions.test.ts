@@ -31,11 +31,11 @@ async function setup(stock = 1000) {
 }
 
 /** How each actor asks for a change: the customer can only cancel, by DELETE. */
-function attempt(actor: keyof typeof ALLOWED, clients: Record<string, Client>, orderId: number, to: Status) {
+function attempt(actor: keyof typeof ALLOWED, clients: Record<keyof typeof ALLOWED, Client>, orderId: number, to: Status) {
   if (actor === 'customer') {
-    return to === 'cancelled' ? clients.customer!.json('DELETE', `/api/orders/${orderId}`) : clients.customer!.json('PUT', `/api/orders/${orderId}/status`, { status: to });
+    return to === 'cancelled' ? clients.customer.json('DELETE', `/api/orders/${orderId}`) : clients.customer.json('PUT', `/api/orders/${orderId}/status`, { status: to });
   }
-  return clients[actor]!.json('PUT', `/api/orders/${orderId}/status`, { status: to });
+  return clients[actor].json('PUT', `/api/orders/${orderId}/status`, { status: to });
 }
 
 describe('the status machine through the API', () => {
@@ -77,7 +77,7 @@ describe('the status machine through the API', () => {
     const messageFor = async (from: Status, actor: 'customer' | 'seller', to: Status) => {
       const order = await place(clients.customer, [{ productId: clients.product.id, quantity: 1 }]);
       await forceStatus(t.database.db, order.id, from);
-      return (await errorOf(await attempt(actor, clients as unknown as Record<string, Client>, order.id, to))).message;
+      return (await errorOf(await attempt(actor, clients, order.id, to))).message;
     };
     expect(await messageFor('shipped', 'seller', 'cancelled')).toBe('A shipped order can no longer be cancelled.');
     expect(await messageFor('confirmed', 'customer', 'cancelled')).toMatch(/only the seller can cancel/);

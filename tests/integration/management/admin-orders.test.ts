@@ -1,0 +1,198 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailOutbox, orderEvents, orders } from '../../../src/db/schema.ts';
+import type { OrderView } from '../../../src/orders/queries.ts';
+import { testApp, type TestApp } from '../../helpers/app.ts';
+import type { Client } from '../../helpers/client.ts';
+import { apiClient, makeAdmin, makeCustomer, makeSeller } from '../../helpers/factories.ts';
+import { forceStatus, place } from './fixtures.ts';
+
+let t: TestApp;
+let admin: Client;
+let A: Awaited<ReturnType<typeof makeSeller>>;
+let B: Awaited<ReturnType<typeof makeSeller>>;
+const o: Record<string, OrderView> = {};
+const HOSTILE_NAME = '=HYPERLINK("http://evil.example","click")';
+const TRICKY_ADDRESS = 'Flat 2, "The Mews"\nLondon';
+
+/** RFC 4180 parsing, written independently of the exporter. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += ch;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+const setDate = (id: number, iso: string) => t.database.db.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
+const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]);
+const list = async (query: string) => numbersIn(await (await admin.get(`/admin/orders?${query}`)).text());
+
+beforeAll(async () => {
+  t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
+  const db = t.database.db;
+  A = await makeSeller(db, [{ price: 1000, stock: 900, name: 'Anvil' }]);
+  B = await makeSeller(db, [{ price: 2500, stock: 900, name: 'Bellows' }]);
+  const alice = await apiClient(t.app, (await makeCustomer(db, { email: 'Alice.Admin@example.test', phone: '+1 555 0101' })).email);
+  const bob = await apiClient(t.app, (await makeCustomer(db, { name: HOSTILE_NAME, email: 'bob@example.test', phone: '+1 555 0202' })).email);
+  admin = await apiClient(t.app, (await makeAdmin(db)).email);
+  const a = A.products[0]!.id;
+  const b = B.products[0]!.id;
+  o.one = await place(alice, [{ productId: a, quantity: 1 }]); // $10, A
+  o.two = await place(bob, [{ productId: b, quantity: 1 }], { deliveryAddress: TRICKY_ADDRESS }); // $25, B
+  o.three = await place(alice, [{ productId: a, quantity: 2 }, { productId: b, quantity: 2 }]); // $70, A+B
+  o.four = await place(bob, [{ productId: a, quantity: 4 }]); // $40, A
+  await forceStatus(db, o.two.id, 'confirmed');
+  await forceStatus(db, o.three.id, 'cancelled');
+  await setDate(o.one.id, '2026-01-10T10:00:00Z');
+  await setDate(o.two.id, '2026-01-20T23:30:00Z');
+  await setDate(o.three.id, '2026-02-01T00:10:00Z');
+  await setDate(o.four.id, '2026-02-14T12:00:00Z');
+});
+afterAll(() => t.close());
+
+describe('the admin order list', () => {
+  it('filters by status, store and date range, and combines them', async () => {
+    const n = (k: string) => o[k]!.orderNumber;
+    expect(await list('')).toEqual([n('four'), n('three'), n('two'), n('one')]);
+    expect(await list('status=confirmed')).toEqual([n('two')]);
+    expect(await list(`store=${A.store.id}`)).toEqual([n('four'), n('three'), n('one')]);
+    expect(await list('from=2026-01-20&to=2026-02-01')).toEqual([n('three'), n('two')]);
+    expect(await list(`store=${B.store.id}&status=cancelled`)).toEqual([n('three')]);
+    expect(await list('status=&store=&from=&to=&q=&sort=')).toHaveLength(4);
+  });
+
+  it('finds an order by its number (any case, with or without OB-), the customer email or phone', async () => {
+    const n = o.two!.orderNumber;
+    expect(await list(`q=${n}`)).toEqual([n]);
+    expect(await list(`q=${n.toLowerCase()}`)).toEqual([n]);
+    expect(await list(`q=${n.slice(3)}`)).toEqual([n]);
+    expect(await list('q=ALICE.admin%40example.test')).toEqual([o.three!.orderNumber, o.one!.orderNumber]);
+    expect(await list(`q=${encodeURIComponent('+1 555 0202')}`)).toEqual([o.four!.orderNumber, n]);
+    expect(await list('q=nobody%40example.test')).toEqual([]);
+  });
+
+  it('sorts by newest, oldest and highest total', async () => {
+    const n = (k: string) => o[k]!.orderNumber;
+    expect(await list('sort=oldest')).toEqual([n('one'), n('two'), n('three'), n('four')]);
+    expect(await list('sort=total')).toEqual([n('three'), n('four'), n('two'), n('one')]);
+  });
+
+  it('explains a bad filter next to its field and lists nothing', async () => {
+    for (const [query, message] of [['status=lost', 'Choose a status from the list.'], ['from=2026-02-01&to=2026-01-01', 'To must be on or after From.'], ['from=yesterday', 'From must be a date like 2026-01-31.']]) {
+      const res = await admin.get(`/admin/orders?${query}`);
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toMatch(new RegExp(`<p id="f-\\w+-error" class="error">${message}</p>`));
+      expect(numbersIn(html)).toEqual([]);
+    }
+  });
+
+  it('pages with a keyset cursor in every sort order, without gaps or repeats', async () => {
+    const carol = await apiClient(t.app, (await makeCustomer(t.database.db, { email: 'carol@example.test' })).email);
+    const placed: { number: string; total: number; id: number }[] = [];
+    for (let i = 0; i < 57; i++) {
+      const order = await place(carol, [{ productId: A.products[0]!.id, quantity: (i % 4) + 1 }]);
+      placed.push({ number: order.orderNumber, total: order.totalAmount, id: order.id });
+    }
+    const walk = async (sort: string) => {
+      const seen: string[] = [];
+      let url: string | undefined = `/admin/orders?q=carol%40example.test&sort=${sort}`;
+      while (url) {
+        const html = await (await admin.get(url)).text();
+        seen.push(...numbersIn(html));
+        url = html.match(/href="([^"]+)">Next page/)?.[1]?.replace(/&amp;/g, '&');
+      }
+      return seen;
+    };
+    const byId = [...placed].sort((x, y) => y.id - x.id);
+    expect(await walk('newest')).toEqual(byId.map((p) => p.number));
+    expect(await walk('oldest')).toEqual([...byId].reverse().map((p) => p.number));
+    expect(await walk('total')).toEqual([...placed].sort((x, y) => y.total - x.total || y.id - x.id).map((p) => p.number));
+  });
+});
+
+describe('the CSV export', () => {
+  it('holds exactly the filtered orders, parses back, and neutralises formulas', async () => {
+    const res = await admin.get(`/admin/orders.csv?store=${A.store.id}&to=2026-02-28&sort=total`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="orders-/);
+    const rows = parseCsv((await res.text()).replace(/^\ufeff/, ''));
+    expect(rows[0]).toEqual(['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Total', 'Currency']);
+    const body = rows.slice(1);
+    expect(body.map((r) => r[0])).toEqual([o.three!.orderNumber, o.four!.orderNumber, o.one!.orderNumber]);
+    const four = body[1]!;
+    expect(four[1]).toBe('2026-02-14T12:00:00.000Z');
+    expect(four[2]).toBe('pending');
+    expect(four[3]).toBe(`'${HOSTILE_NAME}`);
+    expect(four[5]).toBe("'+1 555 0202");
+    expect(four[7]).toBe(A.store.name);
+    expect(four.slice(8)).toEqual(['40.00', 'USD']);
+    expect(body[0]![7]).toBe([A.store.name, B.store.name].sort().join('; '));
+    expect(body[0]![2]).toBe('cancelled');
+  });
+
+  it('keeps commas, quotes and line breaks inside one cell', async () => {
+    const rows = parseCsv((await (await admin.get(`/admin/orders.csv?q=${o.two!.orderNumber}`)).text()).replace(/^\ufeff/, ''));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]![6]).toBe(TRICKY_ADDRESS);
+    expect(rows[1]![0]).toBe(o.two!.orderNumber);
+  });
+});
+
+describe('the admin order page', () => {
+  it('shows every part and the customer, and overrides one part with a required reason that lands in the timeline', async () => {
+    const order = o.one!;
+    const page = await (await admin.get(`/admin/orders/${order.id}`)).text();
+    expect(page).toContain('Alice.Admin@example.test');
+    expect(page).toContain(A.store.name);
+    const part = order.sellerOrders[0]!.id;
+    const path = `/admin/orders/${order.id}/parts/${part}/status`;
+    const missing = await admin.form(path, { status: 'confirmed', reason: ' ' });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('Give a reason for the override');
+    const refused = await admin.form(path, { status: 'delivered', reason: 'Customer called' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('must be confirmed first');
+    expect(await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id))).toHaveLength(1);
+    const ok = await admin.form(path, { status: 'confirmed', reason: 'Store confirmed by phone' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/admin/orders/${order.id}`);
+    const events = await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).orderBy(orderEvents.id);
+    expect(events.at(-1)).toMatchObject({ type: 'override', sellerOrderId: part, actorRole: 'admin', fromStatus: 'pending', toStatus: 'confirmed', note: 'Store confirmed by phone' });
+    const after = await (await admin.get(`/admin/orders/${order.id}`)).text();
+    expect(after).toContain('Reason: Store confirmed by phone');
+    expect(after).toContain('Status overridden');
+  });
+
+  it('refuses a part that belongs to another order', async () => {
+    const res = await admin.form(`/admin/orders/${o.one!.id}/parts/${o.two!.sellerOrders[0]!.id}/status`, { status: 'shipped', reason: 'Wrong order' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('the email outbox page', () => {
+  it('lists queued and sent emails, newest first', async () => {
+    await t.database.db.insert(emailOutbox).values([
+      { to: 'first@example.test', subject: 'Older email', body: 'one', sentAt: new Date('2026-01-01T10:00:00Z') },
+      { to: 'second@example.test', subject: 'Newer email', body: 'two' },
+    ]);
+    const html = await (await admin.get('/admin/outbox')).text();
+    expect(html.indexOf('Newer email')).toBeLessThan(html.indexOf('Older email'));
+    expect(html).toContain('Not sent yet');
+    expect(html).toContain('Jan 1, 2026');
+  });
+});
