@@ -6,8 +6,8 @@ export const CHANNEL = 'orderbell';
 const WATCH_MS = 5000;
 
 export interface Listener {
-  /** True while the LISTEN connection is up (for /readyz). */
-  readonly listening: boolean;
+  /** Whether the LISTEN connection is up right now (for /readyz): it exists and has run LISTEN. */
+  check(): Promise<boolean>;
   readonly applicationName: string;
   close(): Promise<void>;
 }
@@ -31,7 +31,6 @@ export interface ListenerOptions {
  * when it has been missing from pg_stat_activity for two checks in a row.
  */
 export async function startListener(opts: ListenerOptions): Promise<Listener> {
-  let listening = false;
   let closed = false;
   let missed = 0;
   let sql = await connectAndListen();
@@ -45,7 +44,6 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
         if (id && recipient) opts.onNotify(Number(id), recipient);
       },
       () => {
-        listening = true;
         missed = 0;
         opts.log.info({ applicationName: opts.applicationName }, 'listening for notifications');
         opts.onListen();
@@ -54,11 +52,14 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
     return conn;
   }
 
+  const check = async () => {
+    const [row] = await opts.probe`select count(*)::int as n from pg_stat_activity
+      where application_name = ${opts.applicationName} and query ilike 'listen %'`.catch(() => [{ n: 0 }]);
+    return !closed && row!.n > 0;
+  };
+
   const watchdog = setInterval(async () => {
-    const [row] = await opts.probe`select count(*)::int as n from pg_stat_activity where application_name = ${opts.applicationName}`.catch(() => [{ n: 0 }]);
-    if (closed) return;
-    if (row!.n > 0) return void ((missed = 0), (listening = true));
-    listening = false;
+    if ((await check()) || closed) return void (missed = 0);
     if (++missed < 2) return;
     opts.log.warn('LISTEN connection lost; reconnecting');
     missed = 0;
@@ -69,9 +70,7 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
   watchdog.unref();
 
   return {
-    get listening() {
-      return listening && !closed;
-    },
+    check,
     applicationName: opts.applicationName,
     async close() {
       closed = true;
