@@ -91,7 +91,7 @@ describe('the admin order list', () => {
   });
 
   it('explains a bad filter next to its field and lists nothing', async () => {
-    for (const [query, message] of [['status=lost', 'Choose a status from the list.'], ['from=2026-02-01&to=2026-01-01', 'To must be on or after From.'], ['from=yesterday', 'From must be a date like 2026-01-31.']]) {
+    for (const [query, message] of [['status=lost', 'Choose a status from the list.'], ['from=2026-02-01&to=2026-01-01', 'To must be on or after From.'], ['from=yesterday', 'From must be a date like 2026-01-31.']] as const) {
       const res = await admin.get(`/admin/orders?${query}`);
       expect(res.status).toBe(422);
       const html = await res.text();
