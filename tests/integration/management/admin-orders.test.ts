@@ -37,7 +37,7 @@ function parseCsv(text: string): string[][] {
 }
 
 const setDate = (id: number, iso: string) => t.database.db.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
-const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]);
+const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]!);
 const list = async (query: string) => numbersIn(await (await admin.get(`/admin/orders?${query}`)).text());
 
 beforeAll(async () => {
