@@ -32,6 +32,7 @@ export const CheckoutPage = (props: CheckoutProps) => (
 export function CheckoutForm({ customer, cart, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
   const kept = { name: customer.name, email: customer.email, phone: customer.phone, ...values };
   const stockError = errors?.items;
+  const unsellable = cart.lines.some((l) => l.problem) ? 'Some products in your cart can no longer be bought: change your cart first.' : null;
   return (
     <form
       id="checkout-form"
@@ -44,7 +45,7 @@ export function CheckoutForm({ customer, cart, currency, estimatedDelivery, idem
       novalidate
       class="checkout-form"
     >
-      <FormError message={stockError && stockError !== message ? `${message} ${stockError}` : message} />
+      <FormError message={(stockError && stockError !== message ? `${message} ${stockError}` : message) ?? unsellable} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <div class="checkout-grid">
         <div class="card">

@@ -1,9 +1,6 @@
-import type { OrderSummary, OrderView, Page, SellerOrderPart, TimelineEntry } from '../src/orders/queries.ts';
+import type { OrderSummary, OrderView, Page, SellerOrderPart } from '../src/orders/queries.ts';
 import { dateOnly, dateTime, money } from './format.ts';
-
-const STATUS_WORDS = { pending: 'Pending', confirmed: 'Confirmed', shipped: 'Shipped', delivered: 'Delivered', cancelled: 'Cancelled' } as const;
-
-export const StatusLabel = ({ status }: { status: keyof typeof STATUS_WORDS }) => <span class={`status status-${status}`}>{STATUS_WORDS[status]}</span>;
+import { StatusBadge, Timeline } from './timeline.tsx';
 
 /**
  * One store's part status with the time it last changed. Its own element id lets a live update
@@ -11,7 +8,7 @@ export const StatusLabel = ({ status }: { status: keyof typeof STATUS_WORDS }) =
  */
 export const PartStatus = ({ part }: { part: Pick<SellerOrderPart, 'id' | 'status' | 'updatedAt'> }) => (
   <p id={`part-status-${part.id}`} class="part-status">
-    <StatusLabel status={part.status} /> <span class="muted">since {dateTime(part.updatedAt)}</span>
+    <StatusBadge status={part.status} /> <span class="muted">since {dateTime(part.updatedAt)}</span>
   </p>
 );
 
@@ -47,7 +44,7 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
                 <td class="num">{o.itemCount}</td>
                 <td class="num">{money(o.totalAmount, currency)}</td>
                 <td>
-                  <StatusLabel status={o.status} />
+                  <StatusBadge status={o.status} />
                 </td>
               </tr>
             ))}
@@ -68,7 +65,7 @@ export function OrderPage({ order, currency, canCancel }: { order: OrderView; cu
     <section class="order">
       <h1>Order {order.orderNumber}</h1>
       <p>
-        <StatusLabel status={order.status} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
+        <StatusBadge status={order.status} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
       </p>
       {/* The live-updates module fills this with status changes as they happen. */}
       <div id="order-live" data-order-id={String(order.id)} aria-live="polite"></div>
@@ -143,26 +140,6 @@ function StorePart({ part, currency }: { part: SellerOrderPart; currency: string
           </tr>
         </tfoot>
       </table>
-    </section>
-  );
-}
-
-const happened = (e: TimelineEntry) =>
-  e.type === 'placed' ? 'Order placed' : e.type === 'seen' ? `${e.storeName ?? 'The seller'} saw the order` : `${e.storeName ?? 'Order'}: ${e.from ? STATUS_WORDS[e.from].toLowerCase() : ''} → ${e.status ? STATUS_WORDS[e.status].toLowerCase() : ''}`;
-
-function Timeline({ entries }: { entries: TimelineEntry[] }) {
-  return (
-    <section class="timeline" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">History</h2>
-      <ol>
-        {entries.map((e) => (
-          <li>
-            <time datetime={new Date(e.at).toISOString()}>{dateTime(e.at)}</time> {happened(e)}
-            {e.actor && <span class="muted"> by {e.actor.name}</span>}
-            {e.note && <span class="muted"> ({e.note})</span>}
-          </li>
-        ))}
-      </ol>
     </section>
   );
 }

@@ -17,6 +17,9 @@ const shopperOf = (c: C): Shopper => {
   return role === 'customer' ? 'customer' : role ? 'staff' : 'visitor';
 };
 
+/** A field's own message says more than the form-wide one for these one-field forms. */
+const reason = (e: AppError) => Object.values(e.fields ?? {})[0] ?? e.message;
+
 /** After a change on the cart page: htmx gets the cart again with the nav count; a plain post goes back to /cart. */
 async function cartChanged(c: C, change: CartChange) {
   const { database, config } = c.get('deps');
@@ -38,9 +41,6 @@ async function cartForm(c: C) {
   const cart = await cartFor(database.sql, c.get('user')!.id);
   c.set('renderForm', (e) => <CartSection cart={cart} currency={config.CURRENCY} message={reason(e)} />);
 }
-
-/** A field's own message says more than the form-wide one for these one-field forms. */
-const reason = (e: AppError) => Object.values(e.fields ?? {})[0] ?? e.message;
 
 const productId = (c: C) => parse(productParam, c.req.param('productId'));
 

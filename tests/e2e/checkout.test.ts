@@ -99,5 +99,5 @@ describeBrowser('checkout in a real browser', () => {
     expect(await page.locator('.address').first().textContent()).toBe(evil);
     expect(dialogs).toEqual([]);
     await context.close();
-  });
+  }, 120_000); // five axe runs on a shared 2-core machine
 });
