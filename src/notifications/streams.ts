@@ -7,7 +7,7 @@ import type { StreamFormat } from './formats.ts';
 import type { Subscriber } from './hub.ts';
 import { latestId, noticesAfter, type Notice } from './store.ts';
 
-const BACKLOG_PAGE = 500;
+const BACKLOG_PAGE = 100;
 const encoder = new TextEncoder();
 const cursorSchema = z.object({ after: z.string().regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number).optional() });
 
@@ -52,12 +52,15 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
   let writes = Promise.resolve();
   let heartbeat: NodeJS.Timeout | undefined;
   let unsubscribe = () => {};
+  let pulled: (() => void) | undefined;
 
   const unsent = () => -(controller.desiredSize ?? 0);
+  /** The replay paces itself on the client (awaiting its own stream only); live writes never wait. */
+  const drained = () => (unsent() <= 0 || !open ? Promise.resolve() : new Promise<void>((r) => (pulled = r)));
   function write(text: string) {
     if (!open) return false;
     controller.enqueue(encoder.encode(text));
-    if (unsent() <= live.maxUnsentBytes) return true;
+    if (replaying || unsent() <= live.maxUnsentBytes) return true;
     log.info({ userId: user.id, unsent: unsent() }, 'closing a stream whose client stopped reading');
     stop();
     if (outgoing) outgoing.destroy();
@@ -88,6 +91,7 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
   function stop() {
     if (!open) return;
     open = false;
+    pulled?.();
     clearTimeout(heartbeat);
     unsubscribe();
     live.presence.closed(user.id);
@@ -107,6 +111,8 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
       for (let page: Notice[] = []; open; ) {
         page = await noticesAfter(sql, user.id, cursor, BACKLOG_PAGE);
         for (const notice of page) send(notice, false);
+        await writes;
+        await drained();
         if (page.length < BACKLOG_PAGE) break;
       }
       replaying = false;
@@ -137,6 +143,10 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
         live.metrics.openStreams.inc();
         beat(Math.random() * live.heartbeatMs);
         void replay();
+      },
+      pull: () => {
+        pulled?.();
+        pulled = undefined;
       },
       cancel: stop,
     },
