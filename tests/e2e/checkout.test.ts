@@ -33,8 +33,8 @@ describeBrowser('checkout in a real browser', () => {
     const tea = await makeSeller(t.database.db, [{ name: 'Sencha Tin', price: 1250, stock: 10 }, { name: 'Empty Shelf', stock: 0 }]);
     const pots = await makeSeller(t.database.db, [{ name: 'Blue Teapot', price: 5900, stock: 2 }]);
     const customer = await makeCustomer(t.database.db, { name: 'Cleo Customer' });
-    // axe-core is injected as an inline script, which the app's CSP refuses; escaping (not CSP) is what
-    // this test checks for the address, so the page runs without CSP and an injected script would run.
+    // The page runs without CSP so that an unescaped script in the address would really run:
+    // this test checks escaping, not the CSP (tests/security checks the CSP).
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     const dialogs: string[] = [];
