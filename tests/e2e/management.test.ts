@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { OrderView } from '../../src/orders/queries.ts';
+import { listen, testApp, type TestApp } from '../helpers/app.ts';
+import { describeBrowser, launchBrowser, seriousA11yViolations, signInPage } from '../helpers/browser.ts';
+import { apiClient, makeAdmin, makeCustomer, makeSeller, PASSWORD } from '../helpers/factories.ts';
+
+describeBrowser('order management in a real browser', () => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof listen>>;
+  let browser: Browser;
+  let seller: Awaited<ReturnType<typeof makeSeller>>;
+  let adminEmail: string;
+  let orders: OrderView[];
+
+  beforeAll(async () => {
+    t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
+    server = await listen(t.app);
+    browser = await launchBrowser();
+    seller = await makeSeller(t.database.db, [{ stock: 50, name: 'Copper Kettle', price: 3200 }]);
+    const other = await makeSeller(t.database.db, [{ stock: 50, name: 'Tin Cup' }]);
+    adminEmail = (await makeAdmin(t.database.db)).email;
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.db, { name: 'Grace Hopper' })).email);
+    orders = [];
+    for (const items of [[seller.products[0]!.id], [seller.products[0]!.id, other.products[0]!.id]]) {
+      const res = await customer.json('POST', '/api/orders', { items: items.map((productId) => ({ productId, quantity: 1 })), deliveryAddress: '1 Navy Yard, Arlington', notes: 'Call first' });
+      orders.push((await res.json()) as OrderView);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  /** A signed-in seller tab; axe is injected as an inline script, which only a CSP-bypassing context allows. */
+  async function sellerPage(bypassCSP = false): Promise<Page> {
+    const page = await (await browser.newContext({ bypassCSP })).newPage();
+    await signInPage(page, server.origin, seller.user.email, PASSWORD);
+    return page;
+  }
+
+  it('lets the seller confirm and ship an order from the dashboard, the row changing in place', async () => {
+    const page = await sellerPage();
+    await page.goto(`${server.origin}/seller`);
+    await page.waitForFunction(() => 'htmx' in window);
+    // A full navigation would drop this marker.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    const order = orders[0]!;
+    const row = page.locator(`#seller-order-${order.id}`);
+    expect(await row.locator('.status').textContent()).toBe('Pending');
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => row.locator('.status').textContent()).toBe('Confirmed');
+    expect(await page.locator('#seller-tabs a[href="/seller?status=confirmed"] .count').textContent()).toBe('1');
+    await row.getByRole('button', { name: 'Mark shipped' }).click();
+    await expect.poll(() => row.locator('.status').textContent()).toBe('Shipped');
+    expect(await row.getByRole('button', { name: 'Mark delivered' }).count()).toBe(1);
+    expect(await row.getByRole('link', { name: 'Cancel' }).count()).toBe(0);
+    expect(await page.locator('#seller-message').textContent()).toContain(`${order.orderNumber} is now shipped`);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(page.url()).toBe(`${server.origin}/seller`);
+    await page.context().close();
+  });
+
+  it('asks in place before the seller cancels, and keeps the order when told to', async () => {
+    const page = await sellerPage();
+    await page.goto(`${server.origin}/seller`);
+    await page.waitForFunction(() => 'htmx' in window);
+    const row = page.locator(`#seller-order-${orders[1]!.id}`);
+    await row.getByRole('link', { name: 'Cancel' }).click();
+    await row.getByRole('link', { name: 'Keep order' }).click();
+    await expect.poll(() => row.getByRole('button', { name: 'Confirm' }).count()).toBe(1);
+    expect(await row.locator('.status').textContent()).toBe('Pending');
+    expect(page.url()).toBe(`${server.origin}/seller`);
+    await page.context().close();
+  });
+
+  it('lets an admin without JavaScript find an order by its number, open it and override its status with a reason', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInPage(page, server.origin, adminEmail, PASSWORD);
+    const order = orders[1]!;
+    await page.goto(`${server.origin}/admin/orders`);
+    await page.getByLabel('Order number, email or phone').fill(order.orderNumber.toLowerCase());
+    await Promise.all([page.waitForURL(/\/admin\/orders\?/), page.getByRole('button', { name: 'Show orders' }).click()]);
+    expect(await page.locator('table.admin-orders tbody tr').count()).toBe(1);
+    await Promise.all([page.waitForURL(`${server.origin}/admin/orders/${order.id}`), page.getByRole('link', { name: order.orderNumber }).click()]);
+    const part = page.locator(`#part-${order.sellerOrders.find((p) => p.sellerId === seller.store.id)!.id}`);
+    await part.getByLabel('New status').selectOption('confirmed');
+    await part.getByLabel('Reason (recorded in the timeline)').fill('Seller confirmed on the phone');
+    await Promise.all([page.waitForURL(`${server.origin}/admin/orders/${order.id}`), part.getByRole('button', { name: 'Override status' }).click()]);
+    expect(await page.locator('#flash').textContent()).toContain(`of ${order.orderNumber} is now confirmed`);
+    expect(await part.locator('h2 .status').textContent()).toBe('Confirmed');
+    expect(await page.locator('.timeline').textContent()).toContain('Reason: Seller confirmed on the phone');
+    await context.close();
+  });
+
+  it('has no serious or critical accessibility violations on the seller and admin pages', async () => {
+    const sellerTab = await sellerPage(true);
+    const adminTab = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await signInPage(adminTab, server.origin, adminEmail, PASSWORD);
+    const pages: [Page, string][] = [
+      [sellerTab, '/seller'],
+      [sellerTab, `/seller/orders/${orders[1]!.id}`],
+      [sellerTab, `/seller/orders/${orders[1]!.id}/cancel`],
+      [adminTab, '/admin/orders'],
+      [adminTab, `/admin/orders/${orders[1]!.id}`],
+      [adminTab, '/admin/stats'],
+      [adminTab, '/admin/outbox'],
+    ];
+    for (const [page, path] of pages) {
+      await page.goto(`${server.origin}${path}`);
+      expect(await seriousA11yViolations(page), path).toEqual([]);
+    }
+    await sellerTab.context().close();
+    await adminTab.context().close();
+  });
+});
