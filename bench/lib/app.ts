@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../src/db/embedded.ts';
+import { sleep } from './progress.ts';
+
+export interface AppProcess {
+  pid: number;
+  port: number;
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** The app's environment in the bench; the per-customer order limit is raised so it never shapes a figure. */
+export const appEnv = (databaseUrl: string, port: number, poolMax: number, heartbeatSeconds: number) => ({
+  NODE_ENV: 'production',
+  DATABASE_URL: databaseUrl,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  SEED_DEMO: '0',
+  DB_POOL_MAX: String(poolMax),
+  ORDER_RATE_LIMIT_PER_MINUTE: '1000000',
+  SSE_HEARTBEAT_SECONDS: String(heartbeatSeconds),
+});
+
+/** Starts `src/server.ts` as its own Node process, exactly as in production, and waits for /healthz. */
+export async function startApp(databaseUrl: string, poolMax: number, heartbeatSeconds: number, extraArgs: string[] = []): Promise<AppProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, ...appEnv(databaseUrl, port, poolMax, heartbeatSeconds) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited = false;
+  const exit = new Promise<void>((done) => child.once('exit', () => ((exited = true), done())));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (exited) throw new Error(`the app exited while starting:\n${output}`);
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error(`the app did not answer /healthz within 30 s:\n${output}`);
+    await sleep(100);
+  }
+  return {
+    pid: child.pid!,
+    port,
+    base,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      await Promise.race([exit, sleep(10_000)]);
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type Database } from '../../src/db/client.ts';
+import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+
+/**
+ * Settings changed from PostgreSQL's defaults for the run (durability is left as shipped:
+ * fsync and synchronous_commit stay on, since commit flushes are what NOTIFY serialises).
+ * shared_buffers holds the 100,000-order data set in memory.
+ */
+export const POSTGRES_TUNING: Record<string, string> = { shared_buffers: '1GB' };
+
+export interface BenchDatabase {
+  url: string;
+  dir: string;
+  version: string;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+/** A throwaway embedded PostgreSQL, tuned, migrated, removed on stop. */
+export async function startDatabase(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'orderbell-bench-'));
+  chmodSync(dir, 0o755);
+  const server = await startEmbeddedPostgres(join(dir, 'pg'));
+  const admin = connect(server.url, 1);
+  for (const [name, value] of Object.entries(POSTGRES_TUNING)) await admin.sql.unsafe(`alter system set ${name} = '${value}'`);
+  await admin.close();
+  await server.stop();
+  await server.start();
+  const db = connect(server.url, 20);
+  await runMigrations(db);
+  const [{ version }] = (await db.sql`select version()`) as unknown as [{ version: string }];
+  return {
+    url: server.url,
+    dir,
+    version,
+    db,
+    async stop() {
+      await db.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

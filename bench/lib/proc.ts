@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** Resident memory (current and peak) of a process, in MiB, from /proc/<pid>/status. */
+export function memoryOf(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+  return { rssMiB: Math.round(kb('VmRSS') / 102.4) / 10, peakMiB: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks() {
+  const [, ...nums] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const total = nums.reduce((a, b) => a + b, 0);
+  const idle = nums[3]! + nums[4]!;
+  return { busy: total - idle, total };
+}
+
+/** Measures the CPU use of a process and of the machine over a stretch of work. */
+export function cpuMeter(pid: number) {
+  const t0 = performance.now();
+  const p0 = cpuSecondsOf(pid);
+  const m0 = machineTicks();
+  return () => {
+    const seconds = (performance.now() - t0) / 1000;
+    const m1 = machineTicks();
+    return {
+      /** Percent of one core used by the process. */
+      processPercent: Math.round(((cpuSecondsOf(pid) - p0) / seconds) * 1000) / 10,
+      /** Percent of all cores busy on the machine (everything, including other users). */
+      machinePercent: Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 1000) / 10,
+    };
+  };
+}

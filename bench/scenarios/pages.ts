@@ -1,0 +1,67 @@
+import type { Bench } from '../lib/context.ts';
+import { bulkOrders } from '../lib/bulk-orders.ts';
+import { client } from '../lib/http.ts';
+import { closedLoop, type LoadResult } from '../lib/load.ts';
+import { phase } from '../lib/progress.ts';
+
+/** Pages measured one request at a time (server time) and then with this many in flight (pages/s). */
+const PARALLEL = 8;
+
+interface PageFigure {
+  path: string;
+  status: number;
+  bytes?: number;
+  oneAtATime?: LoadResult;
+  parallel?: LoadResult;
+  note?: string;
+}
+
+/**
+ * Scenario 5: with `pageOrders` orders in the database, the seller dashboard (first page and a
+ * deep keyset page) of the biggest store, the admin order list with a filter, and the stats.
+ * A page that answers 404 is reported as not built rather than failing the run.
+ */
+export async function pages({ db, app, world, settings: s }: Bench) {
+  phase(`pages: bulk-loading ${s.pageOrders.toLocaleString('en-US')} orders`);
+  const t = performance.now();
+  await bulkOrders(db.db.sql, s.pageOrders);
+  const loadSeconds = Math.round((performance.now() - t) / 100) / 10;
+  const sql = db.db.sql;
+  const [{ orders, parts }] = (await sql`
+    select (select count(*)::int from orders) as orders, (select count(*)::int from seller_orders where seller_id = 1) as parts`) as unknown as [{ orders: number; parts: number }];
+  const [deep] = await sql<{ cursor: number }[]>`
+    select order_id::int as cursor from seller_orders where seller_id = 1 order by order_id desc offset ${Math.floor(parts / 2)} limit 1`;
+  const seller = world.stores[0]!.token;
+  const admin = world.admin.token;
+  const targets: [string, string][] = [
+    ['/seller', seller],
+    [`/seller?cursor=${deep?.cursor ?? 1}`, seller],
+    ['/admin/orders?status=pending', admin],
+    ['/admin/stats', admin],
+  ];
+  const http = client(app.base, PARALLEL);
+  const figures: PageFigure[] = [];
+  try {
+    for (const [path, token] of targets) {
+      const probe = await http.send('GET', path, token);
+      if (probe.status !== 200) {
+        const note = probe.status === 404 ? 'not built yet (404)' : `answered ${probe.status}`;
+        phase(`  ${path}: ${note}, skipped`);
+        figures.push({ path, status: probe.status, note });
+        continue;
+      }
+      const get = async () => {
+        const r = await http.send('GET', path, token);
+        if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
+      };
+      await closedLoop(get, 1, Math.min(1, s.pageSeconds));
+      const oneAtATime = await closedLoop(get, 1, s.pageSeconds);
+      const parallel = await closedLoop(get, PARALLEL, s.pageSeconds);
+      phase(`  ${path}: p50 ${oneAtATime.latency.p50} ms, p99 ${oneAtATime.latency.p99} ms; ${parallel.perSecond} pages/s with ${PARALLEL} in flight`);
+      figures.push({ path, status: 200, bytes: probe.body.length, oneAtATime, parallel });
+    }
+  } finally {
+    http.close();
+  }
+  return { orders, bigStoreParts: parts, loadSeconds, parallel: PARALLEL, pages: figures };
+}
