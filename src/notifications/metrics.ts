@@ -23,7 +23,7 @@ export function createMetrics() {
     }),
     latency: new Histogram({
       name: 'orderbell_notification_delivery_seconds',
-      help: 'From the notification row being created to its write to a live stream',
+      help: 'From the notification committing (its created_at) to its write to a live stream',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { createMiddleware } from 'hono/factory';
 import { requireUser } from '../auth/middleware.ts';
 import { formBody, jsonBody, localPath } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
+import { Unauthorized } from '../http/errors.ts';
 import { setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { htmlFormat, jsonFormat } from './formats.ts';
@@ -13,10 +15,16 @@ const upTo = z.coerce.number({ error: 'A notification id (a whole number).' }).i
 const apiRead = z.object({ upTo });
 const formRead = z.object({ upTo: upTo.optional(), next: z.string().optional() });
 
+/** An event stream answers 401 when signed out (a redirect to /login would be followed and swapped). */
+const streamUser = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get('user')) throw new Unauthorized();
+  await next();
+});
+
 export const notificationRoutes = new Hono<AppEnv>()
-  .get('/api/events', requireUser, (c) => openStream(c, jsonFormat))
+  .get('/api/events', streamUser, (c) => openStream(c, jsonFormat))
   // Pages connect here with hx-sse:connect; `htmlFormat` is the default fragment until pages supply theirs.
-  .get('/events', requireUser, (c) => openStream(c, htmlFormat))
+  .get('/events', streamUser, (c) => openStream(c, htmlFormat))
   .post('/api/notifications/read', requireUser, async (c) => {
     const input = parse(apiRead, await jsonBody(c));
     const marked = await markRead(c.get('deps').database.sql, c.get('user')!.id, input.upTo);

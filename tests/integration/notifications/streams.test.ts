@@ -99,6 +99,7 @@ describe('GET /api/events', () => {
     const res = await fetch(`${origin}/api/events`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    expect((await fetch(`${origin}/events`, { redirect: 'manual' })).status).toBe(401);
     const seller = await apiClient(t.app, (await makeSeller(db())).user.email);
     const bad = await fetch(`${origin}/api/events?after=abc`, { headers: { authorization: `Bearer ${seller.token}` } });
     expect(bad.status).toBe(400);
