@@ -33,9 +33,9 @@ describeBrowser('order management in a real browser', () => {
     await t?.close();
   });
 
-  /** A signed-in seller tab; axe is injected as an inline script, which only a CSP-bypassing context allows. */
-  async function sellerPage(bypassCSP = false): Promise<Page> {
-    const page = await (await browser.newContext({ bypassCSP })).newPage();
+  /** A signed-in seller tab in its own context. */
+  async function sellerPage(): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
     await signInPage(page, server.origin, seller.user.email, PASSWORD);
     return page;
   }
@@ -96,8 +96,8 @@ describeBrowser('order management in a real browser', () => {
   });
 
   it('has no serious or critical accessibility violations on the seller and admin pages', async () => {
-    const sellerTab = await sellerPage(true);
-    const adminTab = await (await browser.newContext({ bypassCSP: true })).newPage();
+    const sellerTab = await sellerPage();
+    const adminTab = await (await browser.newContext()).newPage();
     await signInPage(adminTab, server.origin, adminEmail, PASSWORD);
     const pages: [Page, string][] = [
       [sellerTab, '/seller'],
