@@ -7,6 +7,7 @@ import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateOnly, dateTime, money } from './format.ts';
 import { FormError, type Errors } from './forms.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+import { ItemsTable } from './items.tsx';
 
 type Filters = Partial<Record<keyof OrderFilters, string | number>>;
 
@@ -146,33 +147,7 @@ const Part = ({ orderId, part, currency, state }: { orderId: number; part: Selle
       {part.storeName} <StatusBadge status={part.status} />
     </h2>
     <p class="muted">Last change {dateTime(part.updatedAt)}</p>
-    <table>
-      <caption class="visually-hidden">Items from {part.storeName}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col" class="num">Qty</th>
-          <th scope="col" class="num">Price</th>
-          <th scope="col" class="num">Subtotal</th>
-        </tr>
-      </thead>
-      <tbody>
-        {part.items.map((i) => (
-          <tr>
-            <td>{i.name}</td>
-            <td class="num">{count(i.quantity)}</td>
-            <td class="num">{money(i.price, currency)}</td>
-            <td class="num">{money(i.subtotal, currency)}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colspan={3}>Store subtotal</th>
-          <td class="num">{money(part.subtotal, currency)}</td>
-        </tr>
-      </tfoot>
-    </table>
+    <ItemsTable items={part.items} subtotal={part.subtotal} subtotalLabel="Store subtotal" currency={currency} />
     <OverrideForm orderId={orderId} part={part} state={state?.partId === part.id ? state : undefined} />
   </section>
 );

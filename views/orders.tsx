@@ -1,6 +1,7 @@
 import type { OrderSummary, OrderView, Page, SellerOrderPart } from '../src/orders/queries.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { StatusBadge, Timeline } from './timeline.tsx';
+import { ItemsTable } from './items.tsx';
 
 /**
  * One store's part status with the time it last changed. Its own element id lets a live update
@@ -112,34 +113,7 @@ function StorePart({ part, currency }: { part: SellerOrderPart; currency: string
     <section id={`part-${part.id}`} class="card part" aria-labelledby={`part-${part.id}-name`}>
       <h2 id={`part-${part.id}-name`}>{part.storeName}</h2>
       <PartStatus part={part} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col" class="num">Price</th>
-            <th scope="col" class="num">Quantity</th>
-            <th scope="col" class="num">Subtotal</th>
-          </tr>
-        </thead>
-        <tbody>
-          {part.items.map((i) => (
-            <tr>
-              <td>{i.name}</td>
-              <td class="num">{money(i.price, currency)}</td>
-              <td class="num">{i.quantity}</td>
-              <td class="num">{money(i.subtotal, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colspan={3}>
-              {part.storeName} subtotal
-            </th>
-            <td class="num">{money(part.subtotal, currency)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <ItemsTable items={part.items} subtotal={part.subtotal} subtotalLabel={`${part.storeName} subtotal`} currency={currency} />
     </section>
   );
 }

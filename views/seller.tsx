@@ -3,8 +3,9 @@ import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
 import type { SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
 import { allowedFrom } from '../src/orders/status.ts';
-import { count, dateTime, money } from './format.ts';
+import { count, dateTime } from './format.ts';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+import { ItemsTable } from './items.tsx';
 
 const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
 
@@ -82,34 +83,7 @@ export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }:
         <StatusBadge status={row.status} />
         <time datetime={row.orderDate}>{dateTime(row.orderDate)}</time>
       </header>
-      <table class="items">
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col" class="num">Qty</th>
-            <th scope="col" class="num">Price</th>
-            <th scope="col" class="num">Subtotal</th>
-          </tr>
-        </thead>
-        <tbody>
-          {row.items.map((i) => (
-            <tr>
-              <td>{i.name}</td>
-              <td class="num">{count(i.quantity)}</td>
-              <td class="num">{money(i.price, currency)}</td>
-              <td class="num">{money(i.subtotal, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colspan={3}>
-              Your subtotal
-            </th>
-            <td class="num">{money(row.subtotal, currency)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <ItemsTable items={row.items} subtotal={row.subtotal} subtotalLabel="Your subtotal" currency={currency} />
       <dl class="customer">
         <dt>Customer</dt>
         <dd>{row.customer.name}</dd>
