@@ -142,9 +142,11 @@ export async function changeStatus(sql: Sql, viewer: Viewer, orderId: number, to
       actor === 'seller' ? p.userId === viewer.id : opts.sellerOrderId ? p.id === opts.sellerOrderId : true,
     );
     if (!mine.length) throw new NotFound('No such order.');
-    // A customer cancels the whole order, so every part must still be pending. An admin acting
-    // on the whole order leaves alone the parts that already have the wanted status.
-    const acting = actor === 'admin' && !opts.sellerOrderId && mine.some((p) => p.status !== to) ? mine.filter((p) => p.status !== to) : mine;
+    // A customer cancels what is left of the order (parts a store already cancelled stay as they
+    // are), and only while all of it is pending. An admin acting on the whole order leaves alone
+    // the parts that already have the wanted status.
+    const skip = (p: { status: Status }) => (actor === 'customer' ? p.status === 'cancelled' : actor === 'admin' && !opts.sellerOrderId && p.status === to);
+    const acting = mine.some((p) => !skip(p)) ? mine.filter((p) => !skip(p)) : mine;
     const refused = acting.map((p) => refusal(p.status, to, actor)).find(Boolean);
     if (refused) throw new Conflict(refused);
     const partIds = acting.map((p) => p.id);

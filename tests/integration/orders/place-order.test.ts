@@ -95,4 +95,24 @@ describe('changing status', () => {
     const events = await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, placed.id));
     expect(events.map((e) => e.toStatus)).toEqual(['pending', 'confirmed', 'cancelled']);
   });
+
+  it('lets a customer cancel what is left after one store cancelled its part, and restores that stock', async () => {
+    const a = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const b = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const sellerA = await apiClient(t.app, a.user.email);
+    const order = (await (await customer.json('POST', '/api/orders', {
+      items: [{ productId: a.products[0]!.id, quantity: 1 }, { productId: b.products[0]!.id, quantity: 2 }],
+      deliveryAddress: address,
+    })).json()) as OrderView;
+    expect((await sellerA.json('PUT', `/api/orders/${order.id}/status`, { status: 'cancelled' })).status).toBe(200);
+    const res = await customer.json('DELETE', `/api/orders/${order.id}`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as OrderView).status).toBe('cancelled');
+    const stock = await t.database.db.select().from(products).where(inArray(products.id, [a.products[0]!.id, b.products[0]!.id]));
+    expect(stock.map((p) => p.stock)).toEqual([5, 5]);
+    const again = await customer.json('DELETE', `/api/orders/${order.id}`);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe('This order is already cancelled.');
+  });
 });
