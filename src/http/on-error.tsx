@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ErrorPage } from '../../views/error.tsx';
+import { ErrorPage, KeptForm } from '../../views/error.tsx';
+import { formBody } from './body.ts';
 import type { AppEnv } from './env.ts';
 import { AppError, Forbidden, Invalid, Unavailable } from './errors.ts';
 import { respond } from './render.tsx';
@@ -15,9 +16,16 @@ function toAppError(err: Error): AppError | null {
     if (err.status === 413) return new AppError(413, 'payload_too_large', 'The request body is too large.');
     return new AppError(400, 'bad_request', err.message || 'Bad request.');
   }
-  const code = (err as { code?: string }).code;
-  if (code && DB_DOWN.has(code)) return new Unavailable();
+  if (databaseDown(err)) return new Unavailable();
   return null;
+}
+
+/** Drizzle wraps the driver's error (the one with the code) in `cause`. */
+function databaseDown(err: unknown) {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && DB_DOWN.has(e.code)) return true;
+  }
+  return false;
 }
 
 export async function onError(err: Error, c: Context<AppEnv>) {
@@ -37,5 +45,10 @@ export async function onError(err: Error, c: Context<AppEnv>) {
   const render = c.get('renderForm');
   const status = known instanceof Invalid ? 422 : known.status;
   if (render && status !== 403) return respond(c, 'Please check the form', render(known), status);
+  // The database was down before the route could render its form (e.g. reading the session): give the input back.
+  if (known instanceof Unavailable && c.req.method === 'POST') {
+    const values = await formBody(c).catch(() => ({}));
+    if (Object.keys(values).length) return respond(c, 'Briefly unavailable', <KeptForm action={c.req.path} message={known.message} values={values} />, 503);
+  }
   return respond(c, 'Error', <ErrorPage status={status} message={known.message} />, status);
 }
