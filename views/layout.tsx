@@ -16,7 +16,8 @@ export interface LayoutProps {
   children: Child;
 }
 
-const htmxConfig = JSON.stringify({ extensions: 'sse', includeIndicatorCSS: false });
+// Only these extensions may register: sse streams live messages, upsert puts a new order's row in place.
+const htmxConfig = JSON.stringify({ extensions: 'sse, upsert', includeIndicatorCSS: false });
 
 export const CartCount = ({ count }: { count: number }) => (
   <span id="cart-count" class="count" aria-label={`${count} item(s) in cart`}>
@@ -71,7 +72,9 @@ function Nav({ viewer, cartCount = 0, unread = 0 }: Pick<LayoutProps, 'viewer' |
 }
 
 export function Layout(props: LayoutProps) {
-  const title = props.unread ? `(${props.unread}) ${props.title} · Orderbell` : `${props.title} · Orderbell`;
+  // The count leads the tab title where the badge is shown (sellers); public/app.js keeps it in step live.
+  const unread = props.viewer?.role === 'seller' ? props.unread : 0;
+  const title = unread ? `(${unread}) ${props.title} · Orderbell` : `${props.title} · Orderbell`;
   return (
     <>
       {raw('<!doctype html>')}
@@ -86,6 +89,8 @@ export function Layout(props: LayoutProps) {
           ))}
           <script src="/public/htmx/htmx.min.js" defer></script>
           <script src="/public/htmx/ext/hx-sse.min.js" defer></script>
+          <script src="/public/htmx/ext/hx-upsert.min.js" defer></script>
+          <script src="/public/app.js" defer></script>
         </head>
         <body>
           <a class="skip" href="#main">Skip to content</a>

@@ -1,7 +1,8 @@
 import type { OrderSummary, OrderView, Page, SellerOrderPart } from '../src/orders/queries.ts';
 import { dateOnly, dateTime, money } from './format.ts';
-import { StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
+import { LiveNotices, Notice, liveStream } from './live.tsx';
+import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 
 /**
  * One store's part status with the time it last changed. Its own element id lets a live update
@@ -11,6 +12,38 @@ export const PartStatus = ({ part }: { part: Pick<SellerOrderPart, 'id' | 'statu
   <p id={`part-status-${part.id}`} class="part-status">
     <StatusBadge status={part.status} /> <span class="muted">since {dateTime(part.updatedAt)}</span>
   </p>
+);
+
+/** The whole order's status, derived from its parts; replaced live like PartStatus. */
+export const OrderStatus = ({ order }: { order: Pick<OrderView, 'id' | 'status'> }) => (
+  <span id={`order-status-${order.id}`}>
+    <StatusBadge status={order.status} />
+  </span>
+);
+
+/** A customer may cancel while no store has acted on the order yet. */
+export const customerCanCancel = (order: Pick<OrderView, 'sellerOrders'>) => order.sellerOrders.every((p) => p.status === 'pending');
+
+/**
+ * The live message for a customer when a store changed its part: that part's status, the order's
+ * status, the cancel link gone once a store acted, and a line for screen readers. Every target
+ * carries the order's or part's id, so on any other page the message changes nothing.
+ */
+export const OrderLiveUpdate = ({ order, part, noticeId }: { order: OrderView; part: SellerOrderPart; noticeId: number }) => (
+  <>
+    <hx-partial hx-target={`#part-status-${part.id}`} hx-swap="outerHTML">
+      <PartStatus part={part} />
+    </hx-partial>
+    <hx-partial hx-target={`#order-status-${order.id}`} hx-swap="outerHTML">
+      <OrderStatus order={order} />
+    </hx-partial>
+    {!customerCanCancel(order) && <hx-partial hx-target={`#order-cancel-${order.id}`} hx-swap="delete"></hx-partial>}
+    <hx-partial hx-target={`#order-notices-${order.id}`} hx-swap="afterbegin">
+      <Notice id={noticeId} type="order_status_update">
+        {part.storeName}: your order is now {STATUS_LABEL[part.status].toLowerCase()}.
+      </Notice>
+    </hx-partial>
+  </>
 );
 
 export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; currency: string }) {
@@ -61,15 +94,17 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
   );
 }
 
-export function OrderPage({ order, currency, canCancel }: { order: OrderView; currency: string; canCancel: boolean }) {
+/** `after`: the newest notification id of the customer when the page was read; the live stream resumes there. */
+export function OrderPage({ order, currency, after }: { order: OrderView; currency: string; after: number }) {
   return (
     <section class="order">
       <h1>Order {order.orderNumber}</h1>
       <p>
-        <StatusBadge status={order.status} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
+        <OrderStatus order={order} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
       </p>
-      {/* The live-updates module fills this with status changes as they happen. */}
-      <div id="order-live" data-order-id={String(order.id)} aria-live="polite"></div>
+      <div id="order-live" data-order-id={String(order.id)} hx-swap="none" {...liveStream(after)}>
+        <LiveNotices id={`order-notices-${order.id}`} />
+      </div>
       <div class="order-grid">
         <div>
           {order.sellerOrders.map((part) => (
@@ -94,8 +129,8 @@ export function OrderPage({ order, currency, canCancel }: { order: OrderView; cu
             </>
           )}
           <p>Payment: cash on delivery</p>
-          {canCancel && (
-            <p>
+          {customerCanCancel(order) && (
+            <p id={`order-cancel-${order.id}`}>
               <a class="button secondary" href={`/orders/${order.id}/cancel`}>
                 Cancel order
               </a>

@@ -6,6 +6,8 @@ import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime } from './format.ts';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
+import { UnreadBadge } from './layout.tsx';
+import { Notice } from './live.tsx';
 
 const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
 
@@ -110,34 +112,104 @@ export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }:
   );
 }
 
+type Counts = Record<Status, number>;
+const tabCount = (counts: Counts, status?: Status) => (status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0));
+const TabCount = ({ n }: { n: number }) => <span class="count">{count(n)}</span>;
+
 /** The status tabs with their counts; htmx responses replace it to keep the counts right. */
-export function SellerTabs({ counts, current }: { counts: Record<Status, number>; current?: Status }) {
-  const all = Object.values(counts).reduce((a, b) => a + b, 0);
-  const tab = (label: string, n: number, status?: Status) => (
+export function SellerTabs({ counts, current }: { counts: Counts; current?: Status }) {
+  const tab = (label: string, status?: Status) => (
     <li>
       <a href={tabUrl(status)} aria-current={current === status ? 'page' : undefined}>
-        {label} <span class="count">{count(n)}</span>
+        {label} <TabCount n={tabCount(counts, status)} />
       </a>
     </li>
   );
   return (
     <nav id="seller-tabs" class="tabs" aria-label="Orders by status">
       <ul>
-        {tab('All', all)}
-        {SELLER_ORDER_STATUSES.map((s) => tab(STATUS_LABEL[s], counts[s], s))}
+        {tab('All')}
+        {SELLER_ORDER_STATUSES.map((s) => tab(STATUS_LABEL[s], s))}
       </ul>
     </nav>
   );
 }
 
+/**
+ * Live count changes for some tabs (`undefined` is "All"). A live message is rendered once for
+ * every open dashboard, whichever tab it shows, so it replaces counts rather than the tabs.
+ */
+export const TabCountUpdates = ({ counts, tabs }: { counts: Counts; tabs: readonly (Status | undefined)[] }) => (
+  <>
+    {tabs.map((status) => (
+      <hx-partial hx-target={`#seller-tabs a[href="${tabUrl(status)}"] .count`} hx-swap="outerHTML">
+        <TabCount n={tabCount(counts, status)} />
+      </hx-partial>
+    ))}
+  </>
+);
+
 /** Updates that ride along with a row swap: the tab counts and a message for screen readers. */
-export const SellerSideUpdates = ({ counts, current, note }: { counts: Record<Status, number>; current?: Status; note: Child }) => (
+export const SellerSideUpdates = ({ counts, current, note }: { counts: Counts; current?: Status; note: Child }) => (
   <>
     <hx-partial hx-target="#seller-tabs" hx-swap="outerHTML">
       <SellerTabs counts={counts} current={current} />
     </hx-partial>
     <hx-partial hx-target="#seller-message" hx-swap="innerHTML">
       {note}
+    </hx-partial>
+  </>
+);
+
+interface LiveProps {
+  row: Row;
+  currency: string;
+  counts: Counts;
+  /** The seller's unread notifications, for the badge in the navigation. */
+  unread: number;
+  noticeId: number;
+}
+
+const BadgeUpdate = ({ unread }: { unread: number }) => (
+  <hx-partial hx-target="#unread-badge" hx-swap="outerHTML">
+    <UnreadBadge count={unread} />
+  </hx-partial>
+);
+
+/**
+ * The live message for a new order. The row goes in with htmx's upsert swap (hx-upsert.js): a row
+ * with the same id already on the page is replaced, not doubled (a page and the replay after its
+ * `?after=` can both hold an order placed while the page was read), and a new one goes in by id,
+ * newest first. Only a list that shows the newest orders (`data-new-orders`) takes it.
+ */
+export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId }: LiveProps) => (
+  <>
+    <hx-upsert hx-target="#seller-orders[data-new-orders]" sort="desc">
+      <SellerOrderRow row={row} currency={currency} fresh />
+    </hx-upsert>
+    <hx-partial hx-target="#seller-empty" hx-swap="delete"></hx-partial>
+    <TabCountUpdates counts={counts} tabs={[undefined, 'pending']} />
+    <BadgeUpdate unread={unread} />
+    <hx-partial hx-target="#live-notices" hx-swap="afterbegin">
+      <Notice id={noticeId} type="order_notification">
+        New order {row.orderNumber} from {row.customer.name}
+      </Notice>
+    </hx-partial>
+  </>
+);
+
+/** The live message when someone else (the customer, an admin) changed the seller's part: the row in place. */
+export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, from }: LiveProps & { from?: Status }) => (
+  <>
+    <hx-partial hx-target={`#seller-order-${row.id}`} hx-swap="outerHTML">
+      <SellerOrderRow row={row} currency={currency} fresh />
+    </hx-partial>
+    <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : SELLER_ORDER_STATUSES} />
+    <BadgeUpdate unread={unread} />
+    <hx-partial hx-target="#live-notices" hx-swap="afterbegin">
+      <Notice id={noticeId} type="order_status_update">
+        Order {row.orderNumber} is now {STATUS_LABEL[row.status].toLowerCase()}
+      </Notice>
     </hx-partial>
   </>
 );
@@ -172,16 +244,18 @@ export function bulkSummary(to: Status, outcomes: BulkOutcome[]) {
 }
 
 export interface DashboardProps {
-  counts: Record<Status, number>;
+  counts: Counts;
   status?: Status;
   rows: Row[];
   nextCursor: number | null;
   currency: string;
   /** Placed at the top of the dashboard, e.g. the live stream element. */
   live?: Child;
+  /** The list shows the newest orders a new one belongs above (first page of "All" or "Pending"): live rows go in. */
+  takesNewOrders?: boolean;
 }
 
-export function SellerDashboard({ counts, status, rows, nextCursor, currency, live }: DashboardProps) {
+export function SellerDashboard({ counts, status, rows, nextCursor, currency, live, takesNewOrders }: DashboardProps) {
   return (
     <section id="seller-dashboard" aria-labelledby="seller-title">
       {live}
@@ -197,12 +271,16 @@ export function SellerDashboard({ counts, status, rows, nextCursor, currency, li
           Mark selected shipped
         </button>
       </form>
-      <div id="seller-orders">
+      <div id="seller-orders" data-new-orders={takesNewOrders ? 'top' : undefined}>
         {rows.map((row) => (
           <SellerOrderRow row={row} currency={currency} />
         ))}
       </div>
-      {!rows.length && <p class="empty">{status ? `No ${status} orders.` : 'No orders yet.'}</p>}
+      {!rows.length && (
+        <p class="empty" id={takesNewOrders ? 'seller-empty' : undefined}>
+          {status ? `No ${status} orders.` : 'No orders yet.'}
+        </p>
+      )}
       {nextCursor && (
         <p class="pager">
           <a href={tabUrl(status, nextCursor)}>Older orders</a>

@@ -1,7 +1,8 @@
-import { html } from 'hono/html';
+import type { Deps } from '../http/env.ts';
+import { pageMessage } from './html.tsx';
 import type { Notice } from './store.ts';
 
-/** How a stream turns a notice into an SSE message; the page engineers supply richer ones. */
+/** How a stream turns a notice into an SSE message. */
 export interface StreamFormat {
   /** The SSE `data`: JSON for the API, HTML (`<hx-partial>` fragments) for pages. May be async. */
   render(notice: Notice): string | Promise<string>;
@@ -15,15 +16,15 @@ export const jsonFormat: StreamFormat = {
   event: (n) => n.type,
 };
 
-const text = (n: Notice) => {
-  const p = n.payload as { orderNumber?: string; storeName?: string; customerName?: string; to?: string };
-  if (n.type === 'order_notification') return `New order ${p.orderNumber} from ${p.customerName}`;
-  if (n.type === 'order_confirmed') return `${p.storeName} confirmed order ${p.orderNumber}`;
-  return `Order ${p.orderNumber} at ${p.storeName} is now ${p.to}`;
-};
+const pageFormats = new WeakMap<Deps, StreamFormat>();
 
-/** The default page message: a line prepended to a `#live-notices` list (an aria-live region on the page). */
-export const htmlFormat: StreamFormat = {
-  render: async (n) =>
-    String(await html`<hx-partial hx-target="#live-notices" hx-swap="afterbegin"><li class="notice" id="notice-${n.id}" data-type="${n.type}">${text(n)}</li></hx-partial>`),
-};
+/**
+ * The pages' stream (`/events`): unnamed messages of `<hx-partial>` fragments that htmx swaps
+ * (src/notifications/html.tsx). One object per app, so that streams.ts renders each notice once
+ * however many of the recipient's tabs receive it.
+ */
+export function pageFormat(deps: Deps): StreamFormat {
+  let format = pageFormats.get(deps);
+  if (!format) pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n) }));
+  return format;
+}

@@ -7,7 +7,7 @@ import type { AppEnv } from '../http/env.ts';
 import { Unauthorized } from '../http/errors.ts';
 import { setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
-import { htmlFormat, jsonFormat } from './formats.ts';
+import { jsonFormat, pageFormat } from './formats.ts';
 import { markRead } from './store.ts';
 import { openStream } from './streams.ts';
 
@@ -23,8 +23,8 @@ const streamUser = createMiddleware<AppEnv>(async (c, next) => {
 
 export const notificationRoutes = new Hono<AppEnv>()
   .get('/api/events', streamUser, (c) => openStream(c, jsonFormat))
-  // Pages connect here with hx-sse:connect; `htmlFormat` is the default fragment until pages supply theirs.
-  .get('/events', streamUser, (c) => openStream(c, htmlFormat))
+  // Pages connect here with hx-sse:connect: HTML fragments for htmx to swap.
+  .get('/events', streamUser, (c) => openStream(c, pageFormat(c.get('deps'))))
   .post('/api/notifications/read', requireUser, async (c) => {
     const input = parse(apiRead, await jsonBody(c));
     const marked = await markRead(c.get('deps').database.sql, c.get('user')!.id, input.upTo);

@@ -57,3 +57,10 @@ export async function markRead(sql: Sql, recipientId: string, upTo: number | und
     returning id`;
   return rows.length;
 }
+
+/** Marks the reader's own notifications about one order read (they opened it); returns how many changed. */
+export async function markOrderRead(sql: Sql, recipientId: string, orderId: number): Promise<number> {
+  const rows = await sql`update notifications set read_at = now()
+    where recipient_id = ${recipientId} and order_id = ${orderId} and read_at is null returning id`;
+  return rows.length;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { CheckoutForm, CheckoutPage, type CheckoutProps } from '../../views/checkout.tsx';
-import { CancelOrderPage, OrderPage, OrdersPage } from '../../views/orders.tsx';
+import { CancelOrderPage, OrderPage, OrdersPage, customerCanCancel } from '../../views/orders.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { cartFor } from '../catalog/service.ts';
 import { formBody } from '../http/body.ts';
@@ -9,6 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import { Conflict, NotFound } from '../http/errors.ts';
 import { isPartial, page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
+import { latestId, markOrderRead } from '../notifications/store.ts';
 import { customerOrders, orderFor } from './queries.ts';
 import { idempotencyKeySchema, idParam, orderDetailsSchema, pageSchema } from './schemas.ts';
 import { changeStatus, placeOrder } from './service.ts';
@@ -34,7 +35,6 @@ function orderId(c: C) {
   if (!id.success) throw new NotFound('No such order.');
   return id.data;
 }
-const everyPartPending = (parts: { status: string }[]) => parts.every((p) => p.status === 'pending');
 
 export const customerOrderPages = new Hono<AppEnv>()
   .use('/checkout', requireRole('customer'))
@@ -76,12 +76,16 @@ export const customerOrderPages = new Hono<AppEnv>()
   })
   .get('/orders/:id', async (c) => {
     const { database, config } = c.get('deps');
-    const order = await orderFor(database.sql, c.get('user')!, orderId(c));
-    return page(c, `Order ${order.orderNumber}`, <OrderPage order={order} currency={config.CURRENCY} canCancel={everyPartPending(order.sellerOrders)} />);
+    const user = c.get('user')!;
+    // Read before the order, so a change committed in between is replayed by the stream rather than lost.
+    const after = await latestId(database.sql, user.id);
+    const order = await orderFor(database.sql, user, orderId(c));
+    await markOrderRead(database.sql, user.id, order.id);
+    return page(c, `Order ${order.orderNumber}`, <OrderPage order={order} currency={config.CURRENCY} after={after} />);
   })
   .get('/orders/:id/cancel', async (c) => {
     const order = await orderFor(c.get('deps').database.sql, c.get('user')!, orderId(c));
-    if (!everyPartPending(order.sellerOrders)) {
+    if (!customerCanCancel(order)) {
       setFlash(c, 'A store has already confirmed this order, so it can no longer be cancelled here.');
       return c.redirect(`/orders/${order.id}`, 303);
     }

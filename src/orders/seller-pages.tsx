@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BulkReport, CancelConfirmPage, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
+import { SellerLiveBar } from '../../views/live.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
 import { formBody, localPath } from '../http/body.ts';
@@ -8,6 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
+import { latestId, markOrderRead } from '../notifications/store.ts';
 import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
 import { idParam, pageSchema } from './schemas.ts';
 import { changeMany } from './seller-bulk.ts';
@@ -49,14 +51,29 @@ export const sellerPages = new Hono<AppEnv>()
   .get('/seller', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const query = parse(pageSchema, c.req.query());
+    // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
+    const after = await latestId(sql, viewer.id);
     const [counts, list] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query)]);
-    return page(c, 'Orders', <SellerDashboard counts={counts} status={query.status} rows={list.rows} nextCursor={list.nextCursor} currency={currency} />);
+    const takesNewOrders = !query.cursor && (!query.status || query.status === 'pending');
+    return page(
+      c,
+      'Orders',
+      <SellerDashboard
+        counts={counts}
+        status={query.status}
+        rows={list.rows}
+        nextCursor={list.nextCursor}
+        currency={currency}
+        live={<SellerLiveBar after={after} />}
+        takesNewOrders={takesNewOrders}
+      />,
+    );
   })
   .get('/seller/orders/:id', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const id = orderId(c);
     const row = await sellerOrderRow(sql, viewer, id);
-    await markSeen(sql, viewer, id);
+    await Promise.all([markSeen(sql, viewer, id), markOrderRead(sql, viewer.id, id)]);
     const order = await orderFor(sql, viewer, id);
     return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} />);
   })

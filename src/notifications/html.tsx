@@ -1,0 +1,49 @@
+import { OrderLiveUpdate } from '../../views/orders.tsx';
+import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
+import type { Sql } from '../db/client.ts';
+import { SELLER_ORDER_STATUSES, type Role, type Status } from '../db/schema.ts';
+import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from '../orders/queries.ts';
+import type { Notice } from './store.ts';
+
+/** Who the notice is for, and their unread count for the badge, in one query. */
+async function recipientOf(sql: Sql, userId: string) {
+  const [row] = await sql<{ role: Role; unread: number }[]>`
+    select role, (select count(*)::int from notifications where recipient_id = u.id and read_at is null) as unread
+    from users u where u.id = ${userId}`;
+  return row;
+}
+
+const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
+
+async function forSeller(sql: Sql, viewer: Viewer, unread: number, currency: string, notice: Notice) {
+  const [row, counts] = await Promise.all([sellerOrderRow(sql, viewer, notice.orderId), sellerStatusCounts(sql, viewer)]);
+  const props = { row, currency, counts, unread, noticeId: notice.id };
+  if (notice.type === 'order_notification') return <NewOrderUpdate {...props} />;
+  return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} />;
+}
+
+async function forCustomer(sql: Sql, viewer: Viewer, notice: Notice) {
+  const order = await orderFor(sql, viewer, notice.orderId);
+  const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
+  return part ? <OrderLiveUpdate order={order} part={part} noticeId={notice.id} /> : null;
+}
+
+/**
+ * The HTML a page's stream sends for one notice: `<hx-partial>` fragments rendered by the same
+ * components as the pages. Everything is read as the recipient (the scoped order queries), so a
+ * message can only hold what that user may see. `order_confirmed` travels beside the
+ * `order_status_update` of the same change, which already carries it, so it renders nothing.
+ */
+export async function pageMessage(sql: Sql, currency: string, notice: Notice): Promise<string> {
+  if (notice.type === 'order_confirmed') return '';
+  const recipient = await recipientOf(sql, notice.recipientId);
+  if (!recipient) return '';
+  const viewer = { id: notice.recipientId, role: recipient.role };
+  const body =
+    recipient.role === 'seller'
+      ? await forSeller(sql, viewer, recipient.unread, currency, notice)
+      : recipient.role === 'customer'
+        ? await forCustomer(sql, viewer, notice)
+        : null;
+  return body ? String(await body.toString()) : '';
+}

@@ -1,0 +1,58 @@
+import type { Child } from 'hono/jsx';
+
+/**
+ * Live updates: an element that opens the page's event stream (htmx 4's SSE extension). The
+ * stream resumes after `after`, the newest notification id the page was rendered with; the
+ * extension sends `Last-Event-ID` itself on its reconnects. It must keep streaming in a
+ * background tab (a seller keeps the dashboard open behind other work), hence the hx-config.
+ */
+export const liveStream = (after: number) => ({
+  'hx-sse:connect': `/events?after=${after}`,
+  'hx-config': JSON.stringify({ sse: { pauseOnBackground: false } }),
+});
+
+/** Where live messages announce themselves, read out by screen readers; public/app.js keeps the last few. */
+export const LiveNotices = ({ id }: { id: string }) => <ul id={id} class="live-notices" aria-live="polite" aria-label="Live updates"></ul>;
+
+/** One announcement; its id lets public/app.js find the notice a message carried (sound, desktop notification). */
+export const Notice = ({ id, type, children }: { id: number; type: string; children: Child }) => (
+  <li id={`notice-${id}`} data-type={type}>
+    {children}
+  </li>
+);
+
+/**
+ * The seller's live bar: the stream, the sound and desktop-notification switches (they need
+ * JavaScript, so public/app.js reveals them), and "Mark all read", a plain form up to the newest
+ * notification the page showed (app.js moves it along as messages arrive).
+ */
+export const SellerLiveBar = ({ after }: { after: number }) => (
+  <div id="seller-live" class="live-bar" hx-swap="none" {...liveStream(after)}>
+    <div class="live-controls">
+      <span class="live-switch" hidden>
+        <button type="button" id="sound-toggle" class="secondary" aria-describedby="sound-state">
+          Enable sound
+        </button>{' '}
+        <span id="sound-state" class="muted">
+          Sound is off
+        </span>
+      </span>
+      <span class="live-switch" hidden>
+        <button type="button" id="desktop-toggle" class="secondary" aria-pressed="false" aria-describedby="desktop-state">
+          Desktop notifications
+        </button>{' '}
+        <span id="desktop-state" class="muted">
+          Off
+        </span>
+      </span>
+      <form method="post" action="/notifications/read" class="inline">
+        <input type="hidden" name="upTo" value={after ? String(after) : ''} />
+        <input type="hidden" name="next" value="/seller" />
+        <button type="submit" class="secondary">
+          Mark all read
+        </button>
+      </form>
+    </div>
+    <LiveNotices id="live-notices" />
+  </div>
+);
