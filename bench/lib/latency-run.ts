@@ -12,10 +12,11 @@ const SETTLE_MS = 5_000;
 
 /**
  * Places orders at a steady `rate` through `orders` (products of `stores` only, whose sellers
- * have streams in `pool`) and measures each notification's arrival: from the order's own
- * timestamp (`createdAt`, the placing transaction's now(), so up to that transaction's length
- * before its commit) and from the moment the POST's response arrived (negative when the
- * notification beat the response). Lost = notification rows of the stream's user that the
+ * have streams in `pool`) and measures each notification's arrival: from the order's commit
+ * (pg_xact_commit_timestamp of its row, with track_commit_timestamp on), from the order's own
+ * `createdAt` (the placing transaction's now(), earlier than the commit by the transaction's
+ * length) and from the moment the POST's response arrived (negative when the notification beat
+ * the response). Lost = notification rows of the stream's user that the
  * stream never got; duplicates = ids a stream got twice.
  */
 export async function measureLatency(o: { sql: Sql; pool: StreamPool; orders: Client; customers: Customer[]; stores: Store[]; rate: number; seconds: number }) {
@@ -38,12 +39,18 @@ export async function measureLatency(o: { sql: Sql; pool: StreamPool; orders: Cl
   o.pool.recording = false;
   clientLag.disable();
   const placed = new Map<number, PlacedOrder>(run.results.map((r) => [r.id, r]));
+  const commits = await o.sql<{ id: number; at: number }[]>`
+    select id::int as id, extract(epoch from pg_xact_commit_timestamp(xmin))::float8 * 1000 as at from orders where id = any(${[...placed.keys()]}::bigint[])`;
+  const committedAt = new Map(commits.map((c) => [c.id, c.at]));
   const fromCommit: number[] = [];
+  const fromCreatedAt: number[] = [];
   const fromResponse: number[] = [];
   for (const a of o.pool.arrivals) {
     const p = placed.get(a.orderId);
+    const committed = committedAt.get(a.orderId);
     if (!p) continue;
-    fromCommit.push(a.at - p.createdAt);
+    if (committed) fromCommit.push(a.at - committed);
+    fromCreatedAt.push(a.at - p.createdAt);
     fromResponse.push(a.at - p.respondedAt);
   }
   return {
@@ -60,6 +67,7 @@ export async function measureLatency(o: { sql: Sql; pool: StreamPool; orders: Cl
     duplicates: o.pool.duplicates - duplicates0,
     streamsEnded: o.pool.ended - ended0,
     fromCommit: summarize(fromCommit),
+    fromCreatedAt: summarize(fromCreatedAt),
     fromResponse: summarize(fromResponse),
     /** The bench process's own event-loop delay: it inflates the figures above by up to this much. */
     clientEventLoopP99: Math.round(clientLag.percentile(99) / 1e4) / 100,

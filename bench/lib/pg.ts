@@ -8,13 +8,16 @@ import { runMigrations } from '../../src/db/migrate.ts';
 /**
  * Settings changed from PostgreSQL's defaults for the run (durability is left as shipped:
  * fsync and synchronous_commit stay on, since commit flushes are what NOTIFY serialises).
- * shared_buffers holds the 100,000-order data set in memory.
+ * shared_buffers holds the 100,000-order data set in memory; track_commit_timestamp gives each
+ * order's true commit time, the start of the notification latency.
  */
-export const POSTGRES_TUNING: Record<string, string> = { shared_buffers: '1GB' };
+export const POSTGRES_TUNING: Record<string, string> = { shared_buffers: '1GB', track_commit_timestamp: 'on' };
 
 export interface BenchDatabase {
   url: string;
   dir: string;
+  /** PostgreSQL's data directory (holds postmaster.pid). */
+  dataDir: string;
   version: string;
   db: Database;
   stop(): Promise<void>;
@@ -36,6 +39,7 @@ export async function startDatabase(): Promise<BenchDatabase> {
   return {
     url: server.url,
     dir,
+    dataDir: join(dir, 'pg'),
     version,
     db,
     async stop() {

@@ -39,7 +39,7 @@ const lat = (s: Summary) => `p50 ${n(s.p50)} / p95 ${n(s.p95)} / p99 ${n(s.p99)}
 function throughputRows(t: NonNullable<Report['results']['throughput']>): Row[] {
   const rows: Row[] = [];
   for (const [label, r] of Object.entries(t.runs)) {
-    rows.push([`Orders/s over HTTP, triggers ${label}`, `${n(r.app.perSecond)} (p50 ${n(r.app.latency.p50)} ms, p99 ${n(r.app.latency.p99)} ms; app ${r.app.appCpuPercent}% of a core)`]);
+    rows.push([`Orders/s over HTTP, triggers ${label}`, `${n(r.app.perSecond)} (p50 ${n(r.app.latency.p50)} ms, p99 ${n(r.app.latency.p99)} ms; app ${r.app.appCpuPercent}%, postgres ${r.app.postgresCpuPercent ?? 'n/a'}% of a core; machine ${r.app.machineCpuPercent}% busy)`]);
     rows.push([`Ceiling through postgres.js, triggers ${label}`, `${n(r.postgresJs.perSecond)} (app = ${pct(r.appOfPostgresJs)})`]);
     rows.push([`Ceiling through pgbench, triggers ${label}`, r.pgbench ? `${n(r.pgbench.perSecond)} (app = ${pct(r.appOfPgbench)})` : (t.pgbenchNote ?? 'n/a'),
       label === 'on' ? 'app >= 50% of pgbench' : undefined, label === 'on' && r.appOfPgbench !== null ? r.appOfPgbench >= 0.5 : undefined]);
@@ -65,7 +65,7 @@ function capacityRows(c: NonNullable<Report['results']['capacity']>): Row[] {
   const b = c.latencyWhileOpen;
   return [
     [`Resident memory, ${n(c.streams)} streams in one process`, `${n(c.memory.open.rssMiB)} MiB (${n(c.memory.before.rssMiB)} before; opened in ${c.openSeconds} s)`, '< 512 MiB', c.memory.open.rssMiB < 512],
-    [`CPU while idle, ${n(c.streams)} streams (${c.idle.seconds} s)`, `${c.idle.processPercent}% of one core`],
+    [`CPU while idle, ${n(c.streams)} streams (${c.idle.seconds} s)`, `app ${c.idle.processPercent}%, postgres ${c.idle.postgresPercent ?? 'n/a'}% of one core`],
     ['Event-loop delay while idle (app\'s own, prom-client)', c.idle.eventLoop ? `p50 ${c.idle.eventLoop.p50} / p99 ${c.idle.eventLoop.p99} / max ${c.idle.eventLoop.max} ms` : 'not exposed', 'p99 < 50 ms', c.idle.eventLoop ? c.idle.eventLoop.p99 < 50 : null],
     ['GET /healthz from outside while idle', lat(c.idle.healthz)],
     [`${n(b.rate)} orders/s with all open: from commit`, `${lat(b.fromCommit)}; lost ${n(b.lost)}, dup ${n(b.duplicates)}; event-loop p99 ${b.eventLoop?.p99 ?? 'n/a'} ms`, undefined, b.lost === 0 && b.duplicates === 0],
@@ -87,7 +87,7 @@ function pageRows(p: NonNullable<Report['results']['pages']>): Row[] {
     const p99Target = f.path.startsWith('/seller') || f.path.startsWith('/admin/orders');
     const rateTarget = f.path === '/seller';
     const met = (!p99Target || f.oneAtATime.latency.p99 < 50) && (!rateTarget || f.parallel.perSecond >= 2000);
-    return [name, `p50 ${n(f.oneAtATime.latency.p50)} / p99 ${n(f.oneAtATime.latency.p99)} ms one at a time; ${n(f.parallel.perSecond)} pages/s with ${p.parallel} in flight`,
+    return [name, `p50 ${n(f.oneAtATime.latency.p50)} / p99 ${n(f.oneAtATime.latency.p99)} ms one at a time; ${n(f.parallel.perSecond)} pages/s with ${p.parallel} in flight (app ${f.parallel.cpu.processPercent}%, postgres ${f.parallel.cpu.postgresPercent ?? 'n/a'}% of a core)`,
       [p99Target ? 'p99 < 50 ms' : '', rateTarget ? '>= 2,000/s' : ''].filter(Boolean).join(', ') || undefined, p99Target || rateTarget ? met : undefined];
   });
 }
@@ -104,7 +104,7 @@ export function printTable(report: Report) {
   ];
   const mark = (met?: boolean | null) => (met === true ? 'met' : met === false ? '**missed**' : '');
   console.log(`### Orderbell benchmark, ${report.date.slice(0, 10)}, commit ${report.commit}${report.dirty ? ' (+ uncommitted changes)' : ''}${report.settings.quick ? ', BENCH_QUICK' : ''}\n`);
-  console.log(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; ${m.postgres.split(' on ')[0]}; load average ${m.loadAverageAtStart.join(', ')} at start, ${m.loadAverageAtEnd.join(', ')} at end.\n`);
+  console.log(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${n(m.fdatasyncPerSecond)} fdatasyncs/s on the data disk; Node ${m.node}; ${m.postgres.split(' on ')[0]}; load average ${m.loadAverageAtStart.join(', ')} at start, ${m.loadAverageAtEnd.join(', ')} at end.\n`);
   console.log('| Figure | Measured | Target | |');
   console.log('|---|---|---|---|');
   for (const [figure, measured, target, met] of rows) console.log(`| ${figure} | ${measured} | ${target ?? ''} | ${mark(met)} |`);

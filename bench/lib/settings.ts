@@ -15,25 +15,25 @@ export const runs = (name: ScenarioName) => !only.length || only.includes(name);
 export const settings = {
   quick,
   /** Stores (one seller user each) and their products; every stream belongs to one store. */
-  stores: quick ? 2_000 : 10_000,
+  stores: quick ? 1_000 : 10_000,
   productsPerStore: 4,
   customers: quick ? 500 : 2_000,
   /** Database connections of the app (DB_POOL_MAX) = postgres.js pool = pgbench clients. */
   dbConcurrency: 10,
   /** Orders in flight over HTTP during the throughput runs (twice the pool, so it never idles). */
   httpConcurrency: 20,
-  throughputSeconds: quick ? 4 : 20,
+  throughputSeconds: quick ? 3 : 20,
   warmupSeconds: quick ? 1 : 3,
   /** Orders of the "pages at size" scenario, bulk-loaded in SQL. */
-  pageOrders: quick ? 20_000 : 100_000,
+  pageOrders: quick ? 10_000 : 100_000,
   pageSeconds: quick ? 2 : 8,
-  latencyStreams: quick ? [100, 1_000] : [100, 1_000],
+  latencyStreams: [100, 1_000],
   latencyRates: quick ? [100, 500] : [100, 500, 1_000],
   latencySeconds: quick ? 3 : 10,
-  capacityStreams: quick ? 2_000 : 10_000,
+  capacityStreams: quick ? 1_000 : 10_000,
   idleSeconds: quick ? 16 : 35,
   capacityRate: 100,
-  churnStreams: quick ? 1_000 : 5_000,
+  churnStreams: quick ? 500 : 5_000,
   churnRounds: quick ? 3 : 10,
   twoProcessStreams: 1_000,
   twoProcessRate: quick ? 100 : 500,

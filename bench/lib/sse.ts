@@ -5,7 +5,7 @@ export interface Arrival {
   stream: number;
   id: number;
   orderId: number;
-  /** Epoch milliseconds (sub-millisecond precision) when the event's last line was read. */
+  /** Date.now() when the event's last line was read (the wall clock, like the database's timestamps). */
   at: number;
 }
 
@@ -14,8 +14,6 @@ interface Stream {
   req: ClientRequest;
   seen: Set<number>;
 }
-
-const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Many SSE streams on `/api/events` over raw sockets (one per stream, as browsers do), parsing
@@ -86,7 +84,7 @@ export class StreamPool {
     const seen = this.streams[stream]!.seen;
     if (seen.has(id)) this.duplicates++;
     else seen.add(id);
-    if (this.recording) this.arrivals.push({ stream, id, orderId, at: now() });
+    if (this.recording) this.arrivals.push({ stream, id, orderId, at: Date.now() });
   }
 
   /** How many of `expected` (recipient user, notification id) each stream of that user missed. */

@@ -31,7 +31,7 @@ export async function capacity({ db, world, settings: s, startApp }: Bench) {
     phase(`  ${stores.length} open in ${openSeconds} s: ${open.rssMiB} MiB resident; idling ${s.idleSeconds} s (heartbeats every ${s.heartbeatSeconds} s)`);
     const lag = await eventLoopWindow(app.base);
     const probe = healthProbe(app.base);
-    const cpu = cpuMeter(app.pid);
+    const cpu = cpuMeter(app.pid, db.dataDir);
     await sleep(s.idleSeconds * 1000);
     const idle = { ...cpu(), eventLoop: lag ? await lag() : null, healthz: await probe(), ...memoryOf(app.pid), streamsEnded: pool.ended };
     phase(`  idle: app ${idle.processPercent}% of a core, event-loop p99 ${idle.eventLoop?.p99 ?? '?'} ms, /healthz p99 ${idle.healthz.p99} ms`);

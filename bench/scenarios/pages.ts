@@ -2,6 +2,7 @@ import type { Bench } from '../lib/context.ts';
 import { bulkOrders } from '../lib/bulk-orders.ts';
 import { client } from '../lib/http.ts';
 import { closedLoop, type LoadResult } from '../lib/load.ts';
+import { cpuMeter } from '../lib/proc.ts';
 import { phase } from '../lib/progress.ts';
 
 /** Pages measured one request at a time (server time) and then with this many in flight (pages/s). */
@@ -12,7 +13,7 @@ interface PageFigure {
   status: number;
   bytes?: number;
   oneAtATime?: LoadResult;
-  parallel?: LoadResult;
+  parallel?: LoadResult & { cpu: ReturnType<ReturnType<typeof cpuMeter>> };
   note?: string;
 }
 
@@ -56,7 +57,8 @@ export async function pages({ db, app, world, settings: s }: Bench) {
       };
       await closedLoop(get, 1, Math.min(1, s.pageSeconds));
       const oneAtATime = await closedLoop(get, 1, s.pageSeconds);
-      const parallel = await closedLoop(get, PARALLEL, s.pageSeconds);
+      const meter = cpuMeter(app.pid, db.dataDir);
+      const parallel = { ...(await closedLoop(get, PARALLEL, s.pageSeconds)), cpu: meter() };
       phase(`  ${path}: p50 ${oneAtATime.latency.p50} ms, p99 ${oneAtATime.latency.p99} ms; ${parallel.perSecond} pages/s with ${PARALLEL} in flight`);
       figures.push({ path, status: 200, bytes: probe.body.length, oneAtATime, parallel });
     }

@@ -29,7 +29,7 @@ export async function throughput({ db, app, world, settings: s }: Bench) {
     return placeOrder(direct.sql, c, input, { deliveryDays: 5, ratePerMinute: 1_000_000 });
   };
   const triggers = await notifyTriggers(db.db.sql);
-  const runs: Record<string, { app: LoadResult & { appCpuPercent: number; machineCpuPercent: number }; postgresJs: LoadResult; pgbench: PgbenchResult | null; appOfPostgresJs: number | null; appOfPgbench: number | null }> = {};
+  const runs: Record<string, { app: LoadResult & { appCpuPercent: number; postgresCpuPercent: number | null; machineCpuPercent: number }; postgresJs: LoadResult; pgbench: PgbenchResult | null; appOfPostgresJs: number | null; appOfPgbench: number | null }> = {};
   try {
     for (const on of [true, false]) {
       const label = on ? 'on' : 'off';
@@ -37,7 +37,7 @@ export async function throughput({ db, app, world, settings: s }: Bench) {
       phase(`throughput, triggers ${label}: app over HTTP (${s.httpConcurrency} in flight, pool ${s.dbConcurrency}, ${s.throughputSeconds} s)`);
       await closedLoop(viaHttp, s.httpConcurrency, s.warmupSeconds);
       await db.db.sql`checkpoint`;
-      const meter = cpuMeter(app.pid);
+      const meter = cpuMeter(app.pid, db.dataDir);
       const appRun = await closedLoop(viaHttp, s.httpConcurrency, s.throughputSeconds);
       const cpu = meter();
       phase(`  app ${appRun.perSecond} orders/s; ceiling through postgres.js (${s.dbConcurrency} connections)`);
@@ -57,7 +57,7 @@ export async function throughput({ db, app, world, settings: s }: Bench) {
         }
       }
       runs[label] = {
-        app: { ...appRun, appCpuPercent: cpu.processPercent, machineCpuPercent: cpu.machinePercent },
+        app: { ...appRun, appCpuPercent: cpu.processPercent, postgresCpuPercent: cpu.postgresPercent, machineCpuPercent: cpu.machinePercent },
         postgresJs: pgRun,
         pgbench: bench,
         appOfPostgresJs: fraction(appRun.perSecond, pgRun.perSecond),
