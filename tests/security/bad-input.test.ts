@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { Client } from '../helpers/client.ts';
-import { apiClient, makeCustomer, makeSeller } from '../helpers/factories.ts';
+import { apiClient, makeCustomer, makeSeller, signIn } from '../helpers/factories.ts';
 
 let t: TestApp;
 let customer: Client;
@@ -108,5 +108,48 @@ describe('property: the signup form never answers 5xx and never stores an invali
     );
     const bad = await t.database.sql`select email from users where length(password_hash) < 20 or email !~ '@' or name = ''`;
     expect(bad).toEqual([]);
+  });
+});
+
+describe('property: the checkout form never answers 5xx and never stores an invalid order', () => {
+  it('random and adversarial fields get 303 only for a valid order, else 409/422 with the form, markup as text', async () => {
+    const buyer = await makeCustomer(t.database.db);
+    const shopper = await signIn(t.app, buyer.email);
+    const field = fc.oneof(hostile, fc.string({ maxLength: 600 }), fc.constant(''), fc.constant('   '), fc.constant('x'.repeat(1001)));
+    const fields = fc.record(
+      { deliveryAddress: fc.oneof(field, fc.constant('42 Valid Road, Testville')), phone: fc.oneof(field, fc.constant('+1 555 0100')), notes: field, paymentMethod: fc.oneof(field, fc.constant('cash_on_delivery')), idempotencyKey: fc.oneof(field, fc.uuid()), [`extra`]: field },
+      { requiredKeys: [] },
+    );
+    let placed = 0;
+    await fc.assert(
+      fc.asyncProperty(fields, async (f) => {
+        expect((await shopper.form('/cart', { productId, quantity: 1 })).status).toBe(303);
+        const res = await shopper.form('/checkout', f);
+        expect([303, 409, 422]).toContain(res.status);
+        const html = await res.text();
+        if (res.status === 303) {
+          placed++;
+          expect(res.headers.get('location')).toMatch(/^\/orders\/\d+$/);
+        } else {
+          expect(html).toContain('<form');
+          expect(html).not.toContain('<script>alert(1)</script>');
+          expect(html).not.toContain('<img src=x onerror');
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(placed).toBeGreaterThan(0);
+    // Whatever got through is a valid order by the form's rules (lengths as JavaScript counts them, like zod).
+    const stored = await t.database.sql<{ address: string; notes: string | null; payment: string; total: number; items: number }[]>`
+      select delivery_address as address, notes, payment_method as payment, total_amount as total,
+        (select count(*)::int from order_items i where i.order_id = o.id) as items from orders o`;
+    const invalid = stored.filter((o) => o.address.trim().length < 5 || o.address.length > 500 || (o.notes ?? '').length > 1000 || o.payment !== 'cash_on_delivery' || o.total <= 0 || o.items === 0);
+    expect(invalid).toEqual([]);
+    // A refused checkout stored nothing: at most one order per 303 (fewer when a key was sent twice).
+    const [{ mine }] = (await t.database.sql`select count(*)::int as mine from orders where customer_id = ${buyer.id}`) as unknown as [{ mine: number }];
+    expect(mine).toBeGreaterThan(0);
+    expect(mine).toBeLessThanOrEqual(placed);
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from products where stock < 0`) as unknown as [{ n: number }];
+    expect(n).toBe(0);
   });
 });
