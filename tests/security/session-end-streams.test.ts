@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listen, testApp, type TestApp } from '../helpers/app.ts';
+import { apiClient, makeCustomer, makeSeller, signIn } from '../helpers/factories.ts';
+import { SseStream } from '../helpers/sse.ts';
+
+let t: TestApp;
+let served: Awaited<ReturnType<typeof listen>>;
+beforeAll(async () => {
+  t = await testApp({ SSE_HEARTBEAT_SECONDS: '1' });
+  served = await listen(t.app);
+});
+afterAll(async () => {
+  await served.close();
+  await t.close();
+});
+
+const cookieHeader = (jar: Map<string, string>) => ({ cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') });
+
+it('ends an open API stream at the next heartbeat once its session has expired', async () => {
+  const s = await makeSeller(t.database.db);
+  const seller = await apiClient(t.app, s.user.email);
+  const stream = await SseStream.open(`${served.origin}/api/events`, { authorization: `Bearer ${seller.token}` });
+  expect(stream.response.status).toBe(200);
+  await new Promise((r) => setTimeout(r, 1200));
+  expect(stream.ended).toBe(false);
+  await t.database.sql`update sessions set expires_at = now() - interval '1 second' where id = ${seller.token!}`;
+  await stream.waitForEnd(2500);
+  expect(stream.retry).toBeGreaterThanOrEqual(5000); // told to come back later, when it will get a 401
+  expect((await fetch(`${served.origin}/api/events`, { headers: { authorization: `Bearer ${seller.token}` } })).status).toBe(401);
+});
+
+it('ends an open page stream (cookie session) on expiry and on sign-out, and not the streams of other sessions', async () => {
+  const customer = await makeCustomer(t.database.db);
+  const [a, b] = [await signIn(t.app, customer.email), await signIn(t.app, customer.email)];
+  const other = await signIn(t.app, (await makeCustomer(t.database.db)).email);
+  const [streamA, streamB, streamOther] = await Promise.all([a, b, other].map((c) => SseStream.open(`${served.origin}/events`, cookieHeader(c.cookies))));
+  for (const st of [streamA, streamB, streamOther]) expect(st!.response.status).toBe(200);
+
+  const sessionOf = (c: typeof a) => c.cookies.get(t.deps.auth.sessionCookieName)!;
+  await t.database.sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionOf(a)}`;
+  await streamA!.waitForEnd(2500);
+  expect(streamB!.ended).toBe(false);
+
+  expect((await b.form('/logout', {})).status).toBe(303);
+  await streamB!.waitForEnd(2500);
+  await new Promise((r) => setTimeout(r, 1200));
+  expect(streamOther!.ended).toBe(false);
+  expect(t.deps.notifications.hub.streamCount).toBe(1);
+  await streamOther!.close();
+});
