@@ -6,6 +6,7 @@
 import { loadavg } from 'node:os';
 import { startApp } from './lib/app.ts';
 import type { Bench } from './lib/context.ts';
+import { ensureOpenFiles } from './lib/fd-limit.ts';
 import { checkLogin } from './lib/login.ts';
 import { commit, describeMachine } from './lib/machine.ts';
 import { POSTGRES_TUNING, startDatabase } from './lib/pg.ts';
@@ -19,12 +20,19 @@ import { pages } from './scenarios/pages.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { twoProcess } from './scenarios/two-process.ts';
 
+ensureOpenFiles(Math.max(settings.capacityStreams, settings.churnStreams) + 2_000);
 const startedAt = new Date();
 const machineAtStart = describeMachine();
 phase(`starting${settings.quick ? ' (BENCH_QUICK)' : ''}: embedded PostgreSQL`);
 const db = await startDatabase();
 const results: Report['results'] = {};
 const apps: { stop(): Promise<void> }[] = [];
+const cleanUp = async () => {
+  for (const app of apps.splice(0)) await app.stop();
+  await db.stop();
+};
+// Interrupted: stop the app processes and remove the throwaway database before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 try {
   phase(`${db.version.split(' ').slice(0, 2).join(' ')} up; seeding ${settings.customers} customers, ${settings.stores} stores`);
   const world = await seedWorld(db.db.sql, settings);
@@ -43,8 +51,7 @@ try {
   if (runs('capacity')) results.capacity = await capacity(bench);
   if (runs('pages')) results.pages = await pages(bench);
 } finally {
-  for (const app of apps) await app.stop();
-  await db.stop();
+  await cleanUp();
 }
 const report: Report & Record<string, unknown> = {
   date: startedAt.toISOString(),

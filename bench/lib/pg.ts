@@ -36,6 +36,7 @@ export async function startDatabase(): Promise<BenchDatabase> {
   const db = connect(server.url, 20);
   await runMigrations(db);
   const [{ version }] = (await db.sql`select version()`) as unknown as [{ version: string }];
+  let stopped = false;
   return {
     url: server.url,
     dir,
@@ -43,6 +44,8 @@ export async function startDatabase(): Promise<BenchDatabase> {
     version,
     db,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await db.close();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

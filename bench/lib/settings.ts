@@ -26,10 +26,10 @@ export const settings = {
   warmupSeconds: quick ? 1 : 3,
   /** Orders of the "pages at size" scenario, bulk-loaded in SQL. */
   pageOrders: quick ? 10_000 : 100_000,
-  pageSeconds: quick ? 2 : 8,
+  pageSeconds: quick ? 1.5 : 8,
   latencyStreams: [100, 1_000],
   latencyRates: quick ? [100, 500] : [100, 500, 1_000],
-  latencySeconds: quick ? 3 : 10,
+  latencySeconds: quick ? 2 : 10,
   capacityStreams: quick ? 1_000 : 10_000,
   idleSeconds: quick ? 16 : 35,
   capacityRate: 100,
