@@ -69,6 +69,15 @@ function partScope(sql: Sql, viewer: Viewer, sellerIdColumn: string) {
   return sql`${sql.unsafe(sellerIdColumn)} = (select id from sellers where user_id = ${viewer.id})`;
 }
 
+/**
+ * Who acted, as the viewer may know them: staff see account names; customers and sellers see a
+ * seller as their store and an admin as support, never another person's account name.
+ */
+function actorName(sql: Sql, viewer: Viewer) {
+  if (viewer.role === 'admin') return sql`u.name`;
+  return sql`case u.role when 'seller' then coalesce(s.name, 'The store') when 'admin' then 'Orderbell support' else u.name end`;
+}
+
 const itemsJson = `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
   'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from order_items i
   where i.order_id = so.order_id and i.seller_id = so.seller_id), '[]')`;
@@ -85,7 +94,7 @@ export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promi
         from seller_orders so join sellers s on s.id = so.seller_id
         where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}), '[]') as "sellerOrders",
       coalesce((select json_agg(json_build_object('type', e.type, 'status', e.to_status, 'from', e.from_status, 'note', e.note,
-          'actor', case when u.id is null then null else json_build_object('name', u.name, 'role', u.role) end,
+          'actor', case when u.id is null then null else json_build_object('name', ${actorName(sql, viewer)}, 'role', u.role) end,
           'storeName', s.name, 'at', e.created_at) order by e.id)
         from order_events e left join users u on u.id = e.actor_id
           left join seller_orders so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id

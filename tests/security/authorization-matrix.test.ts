@@ -70,12 +70,11 @@ function forbidden(actor: Who, catalog: boolean): string[] {
   const other = [...privateOf(M.other), otherOrder.orderNumber];
   const alpha = [...privateOf(M.seller), ...(catalog ? [] : [M.seller.store, M.seller.product])];
   const zqy = [...privateOf(M.otherSeller), ...(catalog ? [] : [M.otherSeller.store, M.otherSeller.product])];
-  // A seller's account name is on the timeline of the orders they acted on (by design, see
-  // tests/integration/management/timeline.test.ts); their account email is never shown to a customer.
+  // A customer sees the store that acted on their order, never the seller's own account.
   return {
     out: [...owner, ...other, ...privateOf(M.seller), ...privateOf(M.otherSeller)],
-    owner: [...other, ...zqy, M.seller.email],
-    other: [...owner, ...alpha, M.otherSeller.email],
+    owner: [...other, ...zqy, ...privateOf(M.seller)],
+    other: [...owner, ...alpha, ...privateOf(M.otherSeller)],
     seller: [...other, ...zqy],
     otherSeller: [...owner, ...alpha],
     admin: [],

@@ -43,10 +43,13 @@ describe('the timeline', () => {
     const seen = (await (await customer.get(`/api/orders/${order.id}`)).json()) as OrderView;
     expect(seen.timeline.map((e) => [e.type, e.status, e.actor])).toEqual([
       ['placed', 'pending', { name: 'Tina Timeline', role: 'customer' }],
-      ['seen', null, { name: a.user.name, role: 'seller' }],
-      ['status_changed', 'confirmed', { name: a.user.name, role: 'seller' }],
-      ['override', 'cancelled', { name: adminUser.name, role: 'admin' }],
+      ['seen', null, { name: a.store.name, role: 'seller' }],
+      ['status_changed', 'confirmed', { name: a.store.name, role: 'seller' }],
+      ['override', 'cancelled', { name: 'Orderbell support', role: 'admin' }],
     ]);
+    // Staff see who acted by account name.
+    const adminView = (await (await admin.get(`/api/orders/${order.id}`)).json()) as OrderView;
+    expect(adminView.timeline.map((e) => e.actor?.name)).toEqual(['Tina Timeline', a.user.name, a.user.name, adminUser.name]);
     for (const e of seen.timeline) expect(Date.parse(e.at)).toBeGreaterThan(Date.now() - 60_000);
     // The seller sees the events of their own part only.
     const sellerView = (await (await sellerA.get(`/api/orders/${order.id}`)).json()) as OrderView;
