@@ -4,13 +4,17 @@ import { PAYMENT_METHODS, SELLER_ORDER_STATUSES } from '../db/schema.ts';
 
 // Control characters other than line breaks and tabs are refused in free text.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Length as people count it: an emoji or an accented letter is one character.
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const characters = (v: string) => [...segmenter.segment(v)].length;
+
 const text = (label: string, min: number, max: number) =>
   z
     .string({ error: `${label} must be text.` })
     .trim()
     .refine((v) => !CONTROL.test(v), `${label} holds characters that cannot be used.`)
-    .refine((v) => v.length >= min, min > 1 ? `${label} needs at least ${min} characters.` : `Enter a ${label.toLowerCase()}.`)
-    .refine((v) => v.length <= max, `${label} has at most ${max.toLocaleString('en-US')} characters.`);
+    .refine((v) => characters(v) >= min, min > 1 ? `${label} needs at least ${min} characters.` : `Enter a ${label.toLowerCase()}.`)
+    .refine((v) => characters(v) <= max, `${label} has at most ${max.toLocaleString('en-US')} characters.`);
 
 export const quantitySchema = z
   .number({ error: 'Quantity must be a whole number.' })
