@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import type { AppProcess } from '../lib/app.ts';
 import type { Bench } from '../lib/context.ts';
 import { client } from '../lib/http.ts';
 import { measureLatency } from '../lib/latency-run.ts';
@@ -8,18 +10,27 @@ import { phase, sleep } from '../lib/progress.ts';
 import { StreamPool } from '../lib/sse.ts';
 
 const heapMiB = async (base: string) => Math.round(((await scrape(base)).get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20 * 10) / 10;
+const gcPreload = fileURLToPath(new URL('../lib/gc-on-signal.mjs', import.meta.url));
+
+/** Memory of the app right after a full garbage collection (asked for with SIGUSR2, see gc-on-signal.mjs). */
+async function settledMemory(app: AppProcess) {
+  process.kill(app.pid, 'SIGUSR2');
+  await sleep(500);
+  return { ...memoryOf(app.pid), heapMiB: await heapMiB(app.base) };
+}
 
 /**
  * Scenario 3, in a fresh app process: memory with `capacityStreams` open streams, CPU and
  * event-loop delay while they idle through at least two heartbeat rounds, notification latency
- * while they are open, then memory across rounds of opening and closing `churnStreams` streams.
+ * while they are open, then memory across rounds of opening and closing `churnStreams` streams
+ * (heap and resident memory read right after a forced full garbage collection).
  */
 export async function capacity({ db, world, settings: s, startApp }: Bench) {
-  const app = await startApp();
+  const app = await startApp(['--expose-gc', '--import', gcPreload]);
   const orders = client(app.base, 2_000);
   try {
     await sleep(1000);
-    const before = { ...memoryOf(app.pid), heapMiB: await heapMiB(app.base) };
+    const before = await settledMemory(app);
     const stores = world.stores.slice(0, s.capacityStreams);
     phase(`capacity: opening ${stores.length} streams on a fresh app (pid ${app.pid}, ${before.rssMiB} MiB resident)`);
     const pool = new StreamPool(app.base);
@@ -41,14 +52,14 @@ export async function capacity({ db, world, settings: s, startApp }: Bench) {
     phase(`  ${s.capacityRate} orders/s with all open: from commit p50 ${busy.fromCommit.p50} p99 ${busy.fromCommit.p99} ms, lost ${busy.lost}`);
     pool.close();
     await sleep(2000);
-    const closed = { ...memoryOf(app.pid), heapMiB: await heapMiB(app.base) };
+    const closed = await settledMemory(app);
     const rounds = [];
     for (let round = 1; round <= s.churnRounds; round++) {
       const churn = new StreamPool(app.base);
       await churn.open(world.stores.slice(0, s.churnStreams).map((st) => ({ userId: st.userId, token: st.token })));
       churn.close();
-      await sleep(1500);
-      rounds.push({ round, ...memoryOf(app.pid), heapMiB: await heapMiB(app.base) });
+      await sleep(1000);
+      rounds.push({ round, ...(await settledMemory(app)) });
       phase(`  churn round ${round}/${s.churnRounds}: ${s.churnStreams} opened and closed, ${rounds.at(-1)!.rssMiB} MiB resident, heap ${rounds.at(-1)!.heapMiB} MiB`);
     }
     const openStreamsAfter = (await scrape(app.base)).get('orderbell_open_streams') ?? null;
