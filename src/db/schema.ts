@@ -244,6 +244,8 @@ export const notifications = pgTable(
   },
   (t) => [
     index('notifications_recipient_idx').on(t.recipientId, t.id),
+    // The unread badge counts these on every page a seller or customer opens.
+    index('notifications_unread_idx').on(t.recipientId, t.id).where(sql`${t.readAt} is null`),
     index('notifications_unemailed_idx')
       .on(t.id)
       .where(sql`${t.type} = 'order_notification' and ${t.readAt} is null and ${t.deliveredAt} is null and ${t.emailedAt} is null`),

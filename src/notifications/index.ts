@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/client.ts';
+import { connect, type Database } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import { startEmailFallback, type EmailFallback } from './fallback.ts';
 import { Hub } from './hub.ts';
@@ -34,7 +34,10 @@ export interface NotificationOptions {
 export async function startNotifications(database: Database, config: Config, log: Logger, opts: NotificationOptions): Promise<Notifications> {
   const processId = randomBytes(6).toString('hex');
   const metrics = createMetrics();
-  const hub = new Hub(database.sql, log, metrics);
+  // The hub reads rows on its own two connections: behind the request pool it would wait for
+  // queued checkouts, and a notification would arrive as late as the slowest order (bench/).
+  const hubDb = connect(opts.url, 2);
+  const hub = new Hub(hubDb.sql, log, metrics);
   const presence = new Presence(database.sql, processId, config.SSE_HEARTBEAT_SECONDS, log);
   const listener = await startListener({
     url: opts.url,
@@ -60,6 +63,7 @@ export async function startNotifications(database: Database, config: Config, log
       await fallback.stop();
       await listener.close();
       await hub.close();
+      await hubDb.close();
       await presence.close();
     },
   };

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound, TooMany } from '../http/errors.ts';
-import { reserveSlot } from '../ops/rate-limit.ts';
+import { countAttempt } from '../ops/rate-limit.ts';
 import { orderScope, type Viewer } from './queries.ts';
 import type { PlaceOrderInput } from './schemas.ts';
 import { actorOf, deriveStatus, refusal } from './status.ts';
@@ -49,25 +49,15 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
     const [found] = await existing(sql, customer.id, key);
     if (found) return { ...found, replayed: true };
   }
-  // A per-customer limit stored in Postgres, so that it holds across app processes.
-  const slot = await reserveSlot(sql, `order:${customer.id}`, opts.ratePerMinute, 60);
-  if (slot.wait) throw new TooMany(`You have placed many orders in the last minute. Please wait ${slot.wait} seconds and try again.`, slot.wait);
-  const placed = await insertOrder(sql, customer, input, opts).catch(async (e: unknown) => {
-    await slot.release();
-    throw e;
-  });
-  if (placed.replayed) await slot.release();
-  return placed;
-}
-
-async function insertOrder(sql: Sql, customer: Customer, input: PlaceOrderInput, opts: PlaceOptions): Promise<Placed> {
-  const key = opts.idempotencyKey;
   return sql.begin(async (tx) => {
     if (key) {
       await tx`select pg_advisory_xact_lock(hashtext(${`order:${customer.id}:${key}`}))`;
       const [found] = await existing(tx as unknown as Sql, customer.id, key);
       if (found) return { ...found, replayed: true };
     }
+    // A per-customer limit, counted in this transaction: a refused order rolls back and uncounts itself.
+    const { wait } = await countAttempt(tx as unknown as Sql, `order:${customer.id}`, opts.ratePerMinute, 60);
+    if (wait) throw new TooMany(`You have placed many orders in the last minute. Please wait ${wait} seconds and try again.`, wait);
     // The checkout page builds items from the cart, which a replayed submit finds empty.
     if (!input.items.length) throw new Invalid('Your cart is empty.', { items: 'Add at least one product.' });
     const lines = mergeLines(input.items);

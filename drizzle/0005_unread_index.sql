@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("recipient_id","id") WHERE "notifications"."read_at" is null;
