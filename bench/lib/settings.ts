@@ -22,7 +22,7 @@ export const settings = {
   dbConcurrency: 10,
   /** Orders in flight over HTTP during the throughput runs (twice the pool, so it never idles). */
   httpConcurrency: 20,
-  throughputSeconds: quick ? 3 : 20,
+  throughputSeconds: quick ? 2 : 20,
   warmupSeconds: quick ? 1 : 3,
   /** Orders of the "pages at size" scenario, bulk-loaded in SQL. */
   pageOrders: quick ? 10_000 : 100_000,
