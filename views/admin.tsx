@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
 import type { OrderFilters } from '../src/admin/schemas.ts';
 import type { AdminOrderRow, OutboxRow } from '../src/admin/service.ts';
@@ -240,56 +241,61 @@ export function StatsPage({ stats, currency }: { stats: Stats; currency: string 
           </tbody>
         </table>
       </div>
-      <table id="stats-stores">
-        <caption>Per store, last 30 days</caption>
-        <thead>
-          <tr>
-            <th scope="col">Store</th>
-            <th scope="col" class="num">Orders</th>
-            <th scope="col" class="num">Revenue</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.stores.map((s) => (
-            <tr>
-              <th scope="row">{s.storeName}</th>
-              <td class="num">{count(s.orders)}</td>
-              <td class="num">{money(s.revenue, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <table id="stats-days">
-        <caption>Per day, last 30 days</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col" class="num">Orders</th>
-            <th scope="col" class="num">Revenue</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.days.map((d) => (
-            <tr>
-              <th scope="row">
-                <time datetime={d.day}>{dateOnly(`${d.day}T00:00:00Z`)}</time>
-              </th>
-              <td class="num">{count(d.orders)}</td>
-              <td class="num">{money(d.revenue, currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">Total</th>
-            <td class="num">{count(totals.orders)}</td>
-            <td class="num">{money(totals.revenue, currency)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <VolumeTable
+        id="stats-stores"
+        caption="Per store, last 30 days"
+        first="Store"
+        rows={stats.stores.map((s) => ({ label: s.storeName, orders: s.orders, revenue: s.revenue }))}
+        currency={currency}
+      />
+      <VolumeTable
+        id="stats-days"
+        caption="Per day, last 30 days"
+        first="Day"
+        rows={stats.days.map((d) => ({ label: <time datetime={d.day}>{dateOnly(`${d.day}T00:00:00Z`)}</time>, orders: d.orders, revenue: d.revenue }))}
+        total={totals}
+        currency={currency}
+      />
     </section>
   );
 }
+
+interface Volume {
+  orders: number;
+  revenue: number;
+}
+
+/** Orders and revenue per row (a store, a day), with an optional total. */
+const VolumeTable = (p: { id: string; caption: string; first: string; rows: (Volume & { label: Child })[]; total?: Volume; currency: string }) => (
+  <table id={p.id}>
+    <caption>{p.caption}</caption>
+    <thead>
+      <tr>
+        <th scope="col">{p.first}</th>
+        <th scope="col" class="num">Orders</th>
+        <th scope="col" class="num">Revenue</th>
+      </tr>
+    </thead>
+    <tbody>
+      {p.rows.map((r) => (
+        <tr>
+          <th scope="row">{r.label}</th>
+          <td class="num">{count(r.orders)}</td>
+          <td class="num">{money(r.revenue, p.currency)}</td>
+        </tr>
+      ))}
+    </tbody>
+    {p.total && (
+      <tfoot>
+        <tr>
+          <th scope="row">Total</th>
+          <td class="num">{count(p.total.orders)}</td>
+          <td class="num">{money(p.total.revenue, p.currency)}</td>
+        </tr>
+      </tfoot>
+    )}
+  </table>
+);
 
 export const OutboxPage = ({ rows, nextCursor }: { rows: OutboxRow[]; nextCursor: number | null }) => (
   <section aria-labelledby="outbox-title">

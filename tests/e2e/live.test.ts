@@ -133,7 +133,7 @@ describeBrowser('live updates in a real browser', () => {
     });
     await page.goto(`${suite.server.origin}/seller`);
     expect(await page.locator('#seller-live').getAttribute('hx-sse:connect')).toBe('/events?after=0');
-    await expect.poll(() => page.locator('#live-notices li').count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => page.locator('#live-notices li').count(), { timeout: 15000 }).toBe(2);
     expect(await page.locator('#seller-orders > article').evaluateAll((rows) => rows.map((r) => [r.id, r.classList.contains('fresh')]))).toEqual([
       [`seller-order-${ids[1]}`, true],
       [`seller-order-${ids[0]}`, true],

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.ts';
@@ -65,4 +66,23 @@ export async function listen(app: App): Promise<{ origin: string; server: Server
         server.close(() => done());
       }),
   };
+}
+
+export interface ServedApp {
+  t: TestApp;
+  server: Awaited<ReturnType<typeof listen>>;
+}
+
+/** For a suite: the app over a fresh database, served on a real port; both closed after the suite. */
+export function servedApp(env: Record<string, string> = {}): ServedApp {
+  const suite = {} as ServedApp;
+  beforeAll(async () => {
+    suite.t = await testApp(env);
+    suite.server = await listen(suite.t.app);
+  });
+  afterAll(async () => {
+    await suite.server?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { listen, testApp, type TestApp } from './app.ts';
+import { servedApp, type ServedApp } from './app.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -13,24 +13,18 @@ if (!available && !required) console.warn(`[e2e] skipped: no Chromium at ${CHROM
 /** Browser suites run when Chromium is installed, and must run (and fail without it) under REQUIRE_E2E=1. */
 export const describeBrowser = available || required ? describe : describe.skip;
 
-export interface BrowserSuite {
-  t: TestApp;
-  server: Awaited<ReturnType<typeof listen>>;
+export interface BrowserSuite extends ServedApp {
   browser: Browser;
 }
 
 /** For a browser suite: the app served on a real port over a fresh database, and Chromium; closed after the suite. */
 export function servedAppAndBrowser(env: Record<string, string> = {}): BrowserSuite {
-  const suite = {} as BrowserSuite;
+  const suite = servedApp(env) as BrowserSuite;
   beforeAll(async () => {
-    suite.t = await testApp(env);
-    suite.server = await listen(suite.t.app);
     suite.browser = await launchBrowser();
   });
   afterAll(async () => {
     await suite.browser?.close();
-    await suite.server?.close();
-    await suite.t?.close();
   });
   return suite;
 }

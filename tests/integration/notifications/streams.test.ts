@@ -1,25 +1,19 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../../../src/db/schema.ts';
 import { latestId } from '../../../src/notifications/store.ts';
-import { listen, testApp, type TestApp } from '../../helpers/app.ts';
+import { servedApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
 import { SseStream } from '../../helpers/sse.ts';
 import { order, payloadOf, sleep, streamOf } from './support.ts';
 
+const served = servedApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1' });
 let t: TestApp;
 let origin: string;
-let stopServer: () => Promise<void>;
-beforeAll(async () => {
-  t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1' });
-  const served = await listen(t.app);
-  origin = served.origin;
-  stopServer = served.close;
-});
-afterAll(async () => {
-  await stopServer();
-  await t.close();
+beforeAll(() => {
+  ({ t } = served);
+  origin = served.server.origin;
 });
 
 const db = () => t.database.db;
