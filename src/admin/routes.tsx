@@ -7,7 +7,7 @@ import { Invalid } from '../http/errors.ts';
 import { page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { orderFor } from '../orders/queries.ts';
-import { idParam } from '../orders/schemas.ts';
+import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
 import { orderFiltersSchema, outboxPageSchema, overrideSchema } from './schemas.ts';
@@ -60,13 +60,13 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .get('/admin/orders/:id', async (c) => {
     const { sql, currency, admin } = deps(c);
-    const order = await orderFor(sql, admin, parse(idParam, c.req.param('id')));
+    const order = await orderFor(sql, admin, pathId(c.req.param('id')));
     return page(c, `Order ${order.orderNumber}`, <AdminOrderPage order={order} currency={currency} />);
   })
   .post('/admin/orders/:id/parts/:partId/status', async (c) => {
     const { sql, currency, admin } = deps(c);
-    const orderId = parse(idParam, c.req.param('id'));
-    const partId = parse(idParam, c.req.param('partId'));
+    const orderId = pathId(c.req.param('id'));
+    const partId = pathId(c.req.param('partId'));
     const order = await orderFor(sql, admin, orderId);
     const values = await formBody(c);
     c.set('renderForm', (err) => (

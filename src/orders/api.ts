@@ -5,10 +5,8 @@ import { jsonBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { parse } from '../http/validate.ts';
 import { customerOrders, orderFor, sellerOrders } from './queries.ts';
-import { idParam, idempotencyKeySchema, pageSchema, placeOrderSchema, statusSchema } from './schemas.ts';
+import { idempotencyKeySchema, pageSchema, pathId, placeOrderSchema, statusSchema } from './schemas.ts';
 import { changeStatus, placeOrder } from './service.ts';
-
-const id = (raw: string) => parse(idParam, raw);
 
 /** The JSON API for orders; see DESIGN.md for the contract. */
 export const orderApi = new Hono<AppEnv>()
@@ -34,7 +32,7 @@ export const orderApi = new Hono<AppEnv>()
     const page = await sellerOrders(c.get('deps').database.sql, c.get('user')!, parse(pageSchema, c.req.query()));
     return c.json({ orders: page.rows, nextCursor: page.nextCursor });
   })
-  .get('/api/orders/:id', requireUser, async (c) => c.json(await orderFor(c.get('deps').database.sql, c.get('user')!, id(c.req.param('id')))))
+  .get('/api/orders/:id', requireUser, async (c) => c.json(await orderFor(c.get('deps').database.sql, c.get('user')!, pathId(c.req.param('id')))))
   .put('/api/orders/:id/status', requireRole('seller', 'admin'), async (c) => {
     const { status, reason } = parse(statusSchema, await jsonBody(c));
     return respondChanged(c, status, reason);
@@ -46,7 +44,7 @@ export const orderApi = new Hono<AppEnv>()
 async function respondChanged(c: Context<AppEnv>, status: Status, reason?: string) {
   const { sql } = c.get('deps').database;
   const viewer = c.get('user')!;
-  const orderId = id(c.req.param('id')!);
+  const orderId = pathId(c.req.param('id')!);
   await changeStatus(sql, viewer, orderId, status, { reason });
   return c.json(await orderFor(sql, viewer, orderId));
 }

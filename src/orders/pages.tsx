@@ -6,12 +6,12 @@ import { requireRole } from '../auth/middleware.ts';
 import { cartFor } from '../catalog/service.ts';
 import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
-import { Conflict, NotFound } from '../http/errors.ts';
+import { Conflict } from '../http/errors.ts';
 import { isPartial, page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
 import { customerOrders, orderFor } from './queries.ts';
-import { idempotencyKeySchema, idParam, orderDetailsSchema, pageSchema } from './schemas.ts';
+import { idempotencyKeySchema, orderDetailsSchema, pageSchema, pathId } from './schemas.ts';
 import { changeStatus, placeOrder } from './service.ts';
 
 type C = Context<AppEnv>;
@@ -29,12 +29,7 @@ async function checkout(c: C): Promise<CheckoutProps> {
   };
 }
 
-/** An id that cannot exist is simply not found, like an order of someone else. */
-function orderId(c: C) {
-  const id = idParam.safeParse(c.req.param('id'));
-  if (!id.success) throw new NotFound('No such order.');
-  return id.data;
-}
+const orderId = (c: C) => pathId(c.req.param('id'));
 
 export const customerOrderPages = new Hono<AppEnv>()
   .use('/checkout', requireRole('customer'))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotFound } from '../http/errors.ts';
 import { phoneSchema } from '../auth/schemas.ts';
 import { PAYMENT_METHODS, SELLER_ORDER_STATUSES } from '../db/schema.ts';
 
@@ -64,3 +65,10 @@ export const pageSchema = z.object({
 export type PageQuery = z.infer<typeof pageSchema>;
 
 export const idParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** An id from the path: one that cannot exist is simply not found, like an order of someone else. */
+export function pathId(raw: string | undefined): number {
+  const id = idParam.safeParse(raw);
+  if (!id.success) throw new NotFound('No such order.');
+  return id.data;
+}

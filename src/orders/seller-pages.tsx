@@ -11,7 +11,7 @@ import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
 import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
-import { idParam, pageSchema } from './schemas.ts';
+import { idParam, pageSchema, pathId } from './schemas.ts';
 import { changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
 
@@ -27,7 +27,7 @@ const bulkForm = z.object({
 });
 
 const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
-const orderId = (c: C) => parse(idParam, c.req.param('id'));
+const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */
 function backTo(c: C, back?: string) {
