@@ -87,10 +87,6 @@ export function Layout(props: LayoutProps) {
           {['base', 'shop', 'seller', 'admin', 'live'].map((name) => (
             <link rel="stylesheet" href={`/public/css/${name}.css`} />
           ))}
-          <script src="/public/htmx/htmx.min.js" defer></script>
-          <script src="/public/htmx/ext/hx-sse.min.js" defer></script>
-          <script src="/public/htmx/ext/hx-upsert.min.js" defer></script>
-          <script src="/public/app.js" defer></script>
         </head>
         <body>
           <a class="skip" href="#main">Skip to content</a>
@@ -108,6 +104,11 @@ export function Layout(props: LayoutProps) {
             </div>
             {props.children}
           </main>
+          {/* Blocking scripts at the end of the body, not `defer` in the head: see docs/decisions/011. */}
+          <script src="/public/htmx/htmx.min.js"></script>
+          <script src="/public/htmx/ext/hx-sse.min.js"></script>
+          <script src="/public/htmx/ext/hx-upsert.min.js"></script>
+          <script src="/public/app.js"></script>
         </body>
       </html>
     </>

@@ -159,7 +159,7 @@ describeBrowser('live updates in a real browser', () => {
     await expect.poll(() => state.textContent()).toBe('Sound is off');
     await page.reload();
     await page.getByRole('heading', { name: 'Orders', level: 1 }).click();
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1000)); // room for a wrongly resumed AudioContext to flip the state
     expect(await state.textContent()).toBe('Sound is off');
     expect(await page.getByRole('button', { name: 'Enable sound' }).count()).toBe(1);
   });

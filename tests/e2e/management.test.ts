@@ -66,12 +66,23 @@ describeBrowser('order management in a real browser', () => {
     const page = await sellerPage();
     await page.goto(`${server.origin}/seller`);
     await page.waitForFunction(() => 'htmx' in window);
-    const row = page.locator(`#seller-order-${orders[1]!.id}`);
+    const order = orders[1]!;
+    const row = page.locator(`#seller-order-${order.id}`);
+    // A mark on the window survives an htmx swap but not a page load: the question must come in place.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const rowsBefore = await page.locator('#seller-orders > article').count();
     await row.getByRole('link', { name: 'Cancel' }).click();
+    await expect.poll(() => row.locator('.confirm-cancel p').textContent()).toContain(`Cancel order ${order.orderNumber}?`);
+    expect(await row.getByRole('button', { name: 'Yes, cancel order' }).count()).toBe(1);
+    expect(await row.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    expect(page.url()).toBe(`${server.origin}/seller`);
+    expect(await page.locator('#seller-orders > article').count()).toBe(rowsBefore);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await row.getByRole('link', { name: 'Keep order' }).click();
     await expect.poll(() => row.getByRole('button', { name: 'Confirm' }).count()).toBe(1);
     expect(await row.locator('.status').textContent()).toBe('Pending');
     expect(page.url()).toBe(`${server.origin}/seller`);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.context().close();
   });
 

@@ -12,7 +12,11 @@ export class SseStream {
   readonly events: SseEvent[] = [];
   readonly comments: string[] = [];
   retry?: number;
+  /** The server ended the stream cleanly. */
   ended = false;
+  /** The connection broke (reset, or a body that ended mid-message) instead of ending cleanly. */
+  failure?: unknown;
+  private closing = false;
   private wake = () => {};
   private done!: Promise<void>;
 
@@ -39,12 +43,26 @@ export class SseStream {
     return this.events.slice(0, n);
   }
 
-  /** Resolves when the server ended the stream. */
-  waitForEnd(ms = 5000) {
-    return this.until(() => this.ended, ms, 'the stream to end');
+  /** Resolves when the server ended the stream cleanly; fails if it broke instead. */
+  async waitForEnd(ms = 5000) {
+    await this.until(() => this.ended || this.failure !== undefined, ms, 'the stream to end');
+    if (this.failure !== undefined) throw new Error(`the stream broke instead of ending: ${String(this.failure)}`);
+  }
+
+  /** Resolves when the connection broke (the server cut the client off). */
+  async waitForFailure(ms = 5000) {
+    await this.until(() => this.ended || this.failure !== undefined, ms, 'the stream to break');
+    if (this.failure === undefined) throw new Error('the stream ended cleanly instead of breaking');
+  }
+
+  /** Resolves once `n` comments with this text arrived, e.g. heartbeats. */
+  async waitForComments(text: string, n = 1, ms = 5000) {
+    const count = () => this.comments.filter((c) => c === text).length;
+    await this.until(() => count() >= n, ms, `${n} "${text}" comments (got ${count()})`);
   }
 
   async close() {
+    this.closing = true;
     this.abort.abort();
     await this.done.catch(() => {});
   }
@@ -73,10 +91,11 @@ export class SseStream {
         }
         this.wake();
       }
-    } catch {
-      // aborted by close()
+      if (buffer.trim()) throw new Error(`the body ended inside a message: ${buffer.slice(0, 80)}`);
+      this.ended = true;
+    } catch (err) {
+      if (!this.closing) this.failure = err; // not our own close(): the connection broke
     }
-    this.ended = true;
     this.wake();
   }
 

@@ -27,6 +27,7 @@ describe('races have only serial outcomes', () => {
     const seller = await apiClient(t.app, s.user.email);
     const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
     const productId = s.products[0]!.id;
+    let keptUnits = 0; // units of the orders the seller's confirm won: still sold
     for (let round = 0; round < 15; round++) {
       const order = await placed(customer, productId, 2);
       const [cancel, confirm] = await Promise.all([
@@ -39,12 +40,15 @@ describe('races have only serial outcomes', () => {
       expect(part!.status).toBe(cancel!.status === 200 ? 'cancelled' : 'confirmed');
       const events = await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id));
       expect(events.filter((e) => e.type === 'status_changed')).toHaveLength(1);
+      if (confirm!.status === 200) keptUnits += 2;
     }
+    // Stock follows the answers: a won cancel put its 2 units back, a won confirm kept them sold.
+    const [p] = await t.database.db.select().from(products).where(eq(products.id, productId));
+    expect(p!.stock).toBe(1000 - keptUnits);
     const orders = await t.database.sql<{ n: number }[]>`
       select coalesce(sum(i.quantity), 0)::int as n from order_items i join seller_orders so on so.order_id = i.order_id
       where i.product_id = ${productId} and so.status <> 'cancelled'`;
-    const [p] = await t.database.db.select().from(products).where(eq(products.id, productId));
-    expect(p!.stock).toBe(1000 - orders[0]!.n);
+    expect(orders[0]!.n).toBe(keptUnits);
   });
 
   it('a seller cancel racing an admin ship of a confirmed part: one applies, the other gets 409', async () => {
@@ -65,7 +69,7 @@ describe('races have only serial outcomes', () => {
     }
   });
 
-  it('two sellers confirming the same part twice at once: one 200, one 409 "already confirmed"', async () => {
+  it('two sessions of one seller (two devices) confirming the same part at once: one 200, one 409 "already confirmed"', async () => {
     const s = await makeSeller(t.database.db, [{ stock: 1000 }]);
     const tabs = [await apiClient(t.app, s.user.email), await apiClient(t.app, s.user.email)];
     const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
@@ -83,15 +87,25 @@ describe('races have only serial outcomes', () => {
       const stock = 1 + Math.floor(Math.random() * 4);
       const s = await makeSeller(t.database.db, [{ stock }]);
       const buyers = await Promise.all(Array.from({ length: 6 }, async () => apiClient(t.app, (await makeCustomer(t.database.db)).email)));
+      const wanted = buyers.map(() => 1 + Math.floor(Math.random() * 2));
       const results = await Promise.all(
-        buyers.map((b) => jitter().then(() => b.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 + Math.floor(Math.random() * 2) }], deliveryAddress: address }))),
+        buyers.map((b, i) => jitter().then(() => b.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: wanted[i] }], deliveryAddress: address }))),
       );
-      const sold = await t.database.sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from order_items where product_id = ${s.products[0]!.id}`;
-      const [p] = await t.database.db.select().from(products).where(eq(products.id, s.products[0]!.id));
-      expect(p!.stock).toBeGreaterThanOrEqual(0);
-      expect(p!.stock + sold[0]!.n).toBe(stock);
       expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
       expect(results.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+      // What the 201 answers sold is exactly what left the stock and what the order items hold.
+      const soldByAnswers = wanted.filter((_, i) => results[i]!.status === 201).reduce((a, b) => a + b, 0);
+      const orderIds = [];
+      for (const r of results.filter((r) => r.status === 201)) orderIds.push(((await r.json()) as OrderView).id);
+      const sold = await t.database.sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from order_items where product_id = ${s.products[0]!.id}`;
+      const ordersOfProduct = await t.database.sql<{ id: number }[]>`select distinct order_id::int as id from order_items where product_id = ${s.products[0]!.id} order by 1`;
+      const [p] = await t.database.db.select().from(products).where(eq(products.id, s.products[0]!.id));
+      expect(p!.stock).toBeGreaterThanOrEqual(0);
+      expect(sold[0]!.n).toBe(soldByAnswers);
+      expect(p!.stock).toBe(stock - soldByAnswers);
+      expect(ordersOfProduct.map((o) => o.id)).toEqual(orderIds.sort((a, b) => a - b));
+      // A refused buyer was refused because the rest could not cover their quantity.
+      for (let i = 0; i < results.length; i++) if (results[i]!.status === 409) expect(wanted[i]).toBeGreaterThan(p!.stock);
     }
   });
 });

@@ -25,6 +25,8 @@ it('keeps every acknowledged order whole when the app is killed mid-load, and st
   const clients = await Promise.all(customers.map((c) => apiClient(app!.origin, c.email)));
 
   const acknowledged: { id: number; lines: Map<number, number> }[] = [];
+  const unexpected: string[] = []; // any answer but 201/409, and any failed connection before the kill
+  let killed = false;
   let running = true;
   const load = clients.map(async (client) => {
     while (running) {
@@ -35,17 +37,21 @@ it('keeps every acknowledged order whole when the app is killed mid-load, and st
         if (res.status === 201) {
           const order = (await res.json()) as { id: number };
           acknowledged.push({ id: order.id, lines: new Map(items.map((i) => [i.productId, i.quantity])) });
-        }
-      } catch {
-        // The connection died with the process: the outcome of this request is unknown to the client.
+        } else if (res.status !== 409) unexpected.push(`${res.status}: ${await res.text()}`);
+      } catch (err) {
+        // After the kill the connection dies with the process and the outcome is unknown to the
+        // client; before it, a failed request is a failure of the app.
+        if (!killed) unexpected.push(`before the kill: ${String(err)}`);
       }
     }
   });
   await new Promise((r) => setTimeout(r, 1500));
+  killed = true;
   app.child.kill('SIGKILL');
   expect(await app.exited).toBe('SIGKILL');
   running = false;
   await Promise.all(load);
+  expect(unexpected).toEqual([]);
   expect(acknowledged.length).toBeGreaterThan(10);
 
   app = await startAppProcess(env, Number(new URL(app.origin).port));

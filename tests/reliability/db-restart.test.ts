@@ -78,7 +78,7 @@ it('fails fast with 503 while Postgres is down, and recovers pool, LISTEN and de
   expect(ready.status).toBe(503);
   expect(await ready.json()).toMatchObject({ status: 'not ready' });
   // The streams stay open while the database is away.
-  expect(streams.every((s) => !s.ended)).toBe(true);
+  expect(streams.every((s) => !s.ended && s.failure === undefined)).toBe(true);
 
   // Down for longer than postgres.js's own re-LISTEN attempt, so the listener's watchdog has to bring it back.
   await new Promise((r) => setTimeout(r, 1500));
@@ -91,7 +91,7 @@ it('fails fast with 503 while Postgres is down, and recovers pool, LISTEN and de
 
   for (const [i, s] of streams.entries()) {
     await s.waitFor(3, 10_000);
-    await new Promise((r) => setTimeout(r, 300)); // room for a duplicate to show up
+    await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate to show up, on a busy machine too
     expect(orderIdsOf(s)).toEqual(placed[i]);
     expect(new Set(s.ids).size).toBe(s.ids.length);
   }

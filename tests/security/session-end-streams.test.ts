@@ -21,8 +21,9 @@ it('ends an open API stream at the next heartbeat once its session has expired',
   const seller = await apiClient(t.app, s.user.email);
   const stream = await SseStream.open(`${served.origin}/api/events`, { authorization: `Bearer ${seller.token}` });
   expect(stream.response.status).toBe(200);
-  await new Promise((r) => setTimeout(r, 1200));
+  await stream.waitForComments('heartbeat'); // a heartbeat with a valid session leaves the stream open
   expect(stream.ended).toBe(false);
+  expect(stream.failure).toBeUndefined();
   await t.database.sql`update sessions set expires_at = now() - interval '1 second' where id = ${seller.token!}`;
   await stream.waitForEnd(2500);
   expect(stream.retry).toBeGreaterThanOrEqual(5000); // told to come back later, when it will get a 401
@@ -40,11 +41,15 @@ it('ends an open page stream (cookie session) on expiry and on sign-out, and not
   await t.database.sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionOf(a)}`;
   await streamA!.waitForEnd(2500);
   expect(streamB!.ended).toBe(false);
+  expect(streamB!.failure).toBeUndefined();
 
   expect((await b.form('/logout', {})).status).toBe(303);
   await streamB!.waitForEnd(2500);
-  await new Promise((r) => setTimeout(r, 1200));
+  // The other session's stream lives through its next heartbeats, which check its session.
+  const beats = streamOther!.comments.filter((c) => c === 'heartbeat').length;
+  await streamOther!.waitForComments('heartbeat', beats + 2);
   expect(streamOther!.ended).toBe(false);
+  expect(streamOther!.failure).toBeUndefined();
   expect(t.deps.notifications.hub.streamCount).toBe(1);
   await streamOther!.close();
 });

@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailOutbox, notifications } from '../../../src/db/schema.ts';
 import { instanceOn, listen, testApp, type TestApp } from '../../helpers/app.ts';
+import { startAppProcess } from '../../helpers/process.ts';
+import type { OrderView } from '../../../src/orders/queries.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
 import { order, sleep, streamOf } from './support.ts';
 
@@ -26,11 +28,14 @@ const smtp = new SMTPServer({
   },
 });
 
+const smtpPort = () => (smtp.server.address() as AddressInfo).port;
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
   await new Promise<void>((done) => smtp.listen(0, '127.0.0.1', done));
-  const env = { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, NOTIFY_EMAIL_AFTER_SECONDS: '1', ORDER_RATE_LIMIT_PER_MINUTE: '1000' };
+  // An hour's delay: the instances' own workers pass every 30 s, so the calls below are what
+  // sends; notifications are made due by backdating them instead of waiting.
+  const env = { SMTP_URL: `smtp://127.0.0.1:${smtpPort()}`, NOTIFY_EMAIL_AFTER_SECONDS: '3600', ORDER_RATE_LIMIT_PER_MINUTE: '1000' };
   a = await testApp(env);
   b = await instanceOn(a.url, env);
 });
@@ -43,22 +48,60 @@ afterAll(async () => {
 const mailsTo = (address: string) => inbox.filter((m) => m.to.includes(address));
 const sellerNotes = (userId: string) => a.database.db.select().from(notifications).where(eq(notifications.recipientId, userId));
 const newCustomer = async () => apiClient(a.app, (await makeCustomer(a.database.db)).email);
+/** Ages a seller's notifications past the fallback delay. */
+const makeDue = (userId: string) => a.database.sql`update notifications set created_at = now() - interval '2 hours' where recipient_id = ${userId}`;
 
 describe('offline email fallback', () => {
-  it('emails an unread, undelivered order notification once, even with two processes racing', async () => {
-    const s = await makeSeller(a.database.db);
-    const placed = await order(await newCustomer(), s.products[0]!.id);
-    await sleep(1100);
-    const passes = await Promise.all([a, b, a, b].map((t) => t.deps.notifications.fallback.runOnce()));
-    await sleep(1500); // the processes' own interval workers run meanwhile too
-    const mails = mailsTo(s.user.email);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.raw).toContain(`Subject: New order ${placed.orderNumber} at ${s.store.name}`);
-    expect(passes.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(1);
-    const [note] = await sellerNotes(s.user.id);
-    expect(note!.emailedAt).not.toBeNull();
+  it('emails each unread, undelivered order notification once when two app instances (separate pools) claim them at the same moment', async () => {
+    const shops = await Promise.all(Array.from({ length: 6 }, () => makeSeller(a.database.db)));
+    const placed: OrderView[] = [];
+    for (const s of shops) placed.push(await order(await newCustomer(), s.products[0]!.id));
+    for (const s of shops) await makeDue(s.user.id);
+    // Nothing was sent before the race: the racing calls below are the only senders.
+    for (const s of shops) expect((await sellerNotes(s.user.id))[0]!.emailedAt).toBeNull();
+    const passes = await Promise.all([a, b, a, b, a, b].map((t) => t.deps.notifications.fallback.runOnce()));
+    // The racing calls sent them (an instance's own 30 s worker may have joined the race).
+    expect(passes.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    expect(passes.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(shops.length);
+    shops.forEach((s, i) => {
+      const mails = mailsTo(s.user.email);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.raw).toContain(`Subject: New order ${placed[i]!.orderNumber} at ${s.store.name}`);
+    });
+    for (const s of shops) expect((await sellerNotes(s.user.id))[0]!.emailedAt).not.toBeNull();
+    // Claimed and marked: another pass finds nothing left to send.
+    expect(await Promise.all([a.deps.notifications.fallback.runOnce(), b.deps.notifications.fallback.runOnce()])).toEqual([0, 0]);
     const emailed = async (t: TestApp) => (await t.deps.notifications.metrics.emailed.get()).values[0]!.value;
-    expect((await emailed(a)) + (await emailed(b))).toBeGreaterThanOrEqual(1);
+    expect((await emailed(a)) + (await emailed(b))).toBe(shops.length);
+  });
+
+  it('emails each order once with two app processes whose own workers race for them', async () => {
+    const env = { DATABASE_URL: a.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort()}`, NOTIFY_EMAIL_AFTER_SECONDS: '1' };
+    const processes = await Promise.all([
+      startAppProcess({ ...env, SMTP_FROM: 'Process A <a@orderbell.test>' }),
+      startAppProcess({ ...env, SMTP_FROM: 'Process B <b@orderbell.test>' }),
+    ]);
+    try {
+      const sentBy = (name: string, emails: Set<string>) => inbox.filter((m) => emails.has(m.to[0]!) && m.raw.includes(`From: ${name}`)).length;
+      const emails = new Set<string>();
+      // Orders keep coming until both processes have emailed some: each then worked the same queue.
+      for (let wave = 0; wave < 40 && (sentBy('Process A', emails) === 0 || sentBy('Process B', emails) === 0); wave++) {
+        const shops = await Promise.all(Array.from({ length: 5 }, () => makeSeller(a.database.db)));
+        for (const s of shops) {
+          emails.add(s.user.email);
+          await order(await newCustomer(), s.products[0]!.id);
+        }
+        await expect.poll(() => inbox.filter((m) => emails.has(m.to[0]!)).length, { timeout: 15_000 }).toBe(emails.size);
+      }
+      expect(sentBy('Process A', emails)).toBeGreaterThan(0);
+      expect(sentBy('Process B', emails)).toBeGreaterThan(0);
+      // Both workers pass every second: after two more passes, still one email per order.
+      await sleep(2500);
+      for (const email of emails) expect(mailsTo(email)).toHaveLength(1);
+    } finally {
+      for (const p of processes) p.child.kill('SIGTERM');
+      await Promise.all(processes.map((p) => p.exited));
+    }
   });
 
   it('does not email what the seller had read', async () => {
@@ -67,9 +110,8 @@ describe('offline email fallback', () => {
     const [note] = await sellerNotes(s.user.id);
     const seller = await apiClient(a.app, s.user.email);
     expect((await seller.json('POST', '/api/notifications/read', { upTo: note!.id })).status).toBe(200);
-    await sleep(1100);
-    await Promise.all([a.deps.notifications.fallback.runOnce(), b.deps.notifications.fallback.runOnce()]);
-    await sleep(1200);
+    await makeDue(s.user.id);
+    expect(await Promise.all([a.deps.notifications.fallback.runOnce(), b.deps.notifications.fallback.runOnce()])).toEqual([0, 0]);
     expect(mailsTo(s.user.email)).toEqual([]);
     expect((await sellerNotes(s.user.id))[0]!.emailedAt).toBeNull();
   });
@@ -83,8 +125,8 @@ describe('offline email fallback', () => {
     await stream.close();
     await served.close();
     await expect.poll(async () => (await sellerNotes(s.user.id))[0]!.deliveredAt).not.toBeNull();
-    await sleep(1100);
-    await a.deps.notifications.fallback.runOnce();
+    await makeDue(s.user.id);
+    expect(await a.deps.notifications.fallback.runOnce()).toBe(0);
     expect(mailsTo(s.user.email)).toEqual([]);
   });
 });

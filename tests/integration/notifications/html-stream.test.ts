@@ -4,7 +4,7 @@ import { servedApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
 import { SseStream } from '../../helpers/sse.ts';
-import { order, sleep } from './support.ts';
+import { order, quietPeriod } from './support.ts';
 
 const served = servedApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
 let t: TestApp;
@@ -69,7 +69,7 @@ describe('the /events stream of a seller', () => {
     expect(events[1]!.data).not.toContain(`id="seller-order-${first.id}"`);
     expect(events[1]!.data).toContain('data-unread="2"');
     expect(events[1]!.data).toContain('<hx-partial hx-target="#seller-tabs a[href=&quot;/seller&quot;] .count" hx-swap="outerHTML"><span class="count">2</span>');
-    await sleep(200);
+    await quietPeriod();
     expect(stream.events).toHaveLength(2);
     await stream.close();
   });
@@ -127,7 +127,8 @@ describe('pages with live updates', () => {
     expect(html).toContain('hx-config="{&quot;sse&quot;:{&quot;pauseOnBackground&quot;:false}}"');
     expect(html).toContain('<div id="seller-orders" data-new-orders="top">');
     expect(html).toContain(`<input type="hidden" name="upTo" value="${newest}"/>`);
-    expect(html).toContain('<script src="/public/app.js" defer=""></script>');
+    // htmx, its extensions, then app.js, blocking at the end of the body (decision 011).
+    expect(html).toMatch(/<script src="\/public\/htmx\/htmx.min.js"><\/script><script src="\/public\/htmx\/ext\/hx-sse.min.js"><\/script><script src="\/public\/htmx\/ext\/hx-upsert.min.js"><\/script><script src="\/public\/app.js"><\/script><\/body>/);
     expect(html).toContain('<title>(1) Orders · Orderbell</title>');
     expect(await (await seller.get('/seller?status=confirmed')).text()).toContain('<div id="seller-orders">');
     expect(await (await seller.get('/seller?status=pending')).text()).toContain('<div id="seller-orders" data-new-orders="top">');

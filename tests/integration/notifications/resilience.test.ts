@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceOn, listen, testApp, type TestApp } from '../../helpers/app.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
-import { order, payloadOf, sleep, streamOf } from './support.ts';
+import { order, payloadOf, quietPeriod, streamOf } from './support.ts';
 
 const env = { ORDER_RATE_LIMIT_PER_MINUTE: '1000' };
 let a: TestApp;
@@ -52,7 +52,7 @@ describe('when the LISTEN connection is killed', () => {
       await expect.poll(() => a.deps.notifications.listener.check(), { timeout: 5000 }).toBe(true);
       const after = await order(customer, s.products[0]!.id);
       await stream.waitFor(4);
-      await sleep(300);
+      await quietPeriod();
       expect(stream.events.map((e) => payloadOf(e.data).orderId)).toEqual([before, ...during, after].map((o) => o.id));
       expect(new Set(stream.ids).size).toBe(4);
       // The gap was real: this process never heard the NOTIFYs of the two orders placed during it.
@@ -75,7 +75,7 @@ describe('two app processes on one database', () => {
     const placedViaB = await order(await apiClient(b.app, (await makeCustomer(a.database.db)).email), s2.products[0]!.id);
     expect(payloadOf((await onB.waitFor(1))[0]!.data).orderId).toBe(placedViaA.id);
     expect(payloadOf((await onA.waitFor(1))[0]!.data).orderId).toBe(placedViaB.id);
-    await sleep(200);
+    await quietPeriod();
     expect([onA.events.length, onB.events.length]).toEqual([1, 1]);
     expect(a.deps.notifications.listener.applicationName).not.toBe(b.deps.notifications.listener.applicationName);
     await Promise.all([onA.close(), onB.close()]);

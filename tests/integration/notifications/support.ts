@@ -22,3 +22,9 @@ export async function streamOf(origin: string, client: Client, path = '/api/even
 export const payloadOf = (data: string) => (JSON.parse(data) as { payload: Record<string, unknown> }).payload;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Room for a stray or duplicate message to show up before a test says none came: a second, far
+ * above the few milliseconds a message takes here, so a busy machine does not hide one.
+ */
+export const quietPeriod = () => sleep(1000);
