@@ -1,15 +1,16 @@
 import { writeFileSync } from 'node:fs';
-import type { Reporter, SerializedError, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 
 /**
  * Counts what CI must not let through, including what vitest's own totals leave out: a failing
  * hook (beforeAll turns its tests into "skipped"), a module that fails to import, an unhandled
- * error, and, when REQUIRE_E2E=1, any skipped test (a required suite that did not run).
+ * error, and any skipped test not explained by its suite's error (CI requires every suite to run).
  * Writes the counts as JSON to CI_SUMMARY_FILE for .ci/run's last lines.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>) {
-    const counts = { passed: 0, failed: 0, skipped: 0, todo: 0, erroredSuites: 0, unhandledErrors: unhandled.length, problems: [] as string[] };
+    // skippedUnexplained: skipped tests whose own suites did not error (those are counted once, as the errored suite).
+    const counts = { passed: 0, failed: 0, skipped: 0, skippedUnexplained: 0, todo: 0, erroredSuites: 0, unhandledErrors: unhandled.length, problems: [] as string[] };
     for (const module of modules) {
       const suites = [module, ...module.children.allSuites()];
       let failedHere = 0;
@@ -29,7 +30,12 @@ export default class SummaryReporter implements Reporter {
           counts.failed++;
           failedHere++;
         } else if (test.options.mode === 'todo') counts.todo++;
-        else counts.skipped++;
+        else {
+          counts.skipped++;
+          let suite: TestCase['parent'] | undefined = test.parent;
+          while (suite && suite.errors().length === 0) suite = suite.type === 'module' ? undefined : suite.parent;
+          if (!suite) counts.skippedUnexplained++;
+        }
       }
       // A module vitest marks failed for a reason none of the above saw still fails the run.
       if (module.state() === 'failed' && failedHere === 0) {

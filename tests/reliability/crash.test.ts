@@ -45,7 +45,8 @@ it('keeps every acknowledged order whole when the app is killed mid-load, and st
       }
     }
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Killed in the middle of the load, once it is well under way (not after a fixed time: a busy machine is slower).
+  await expect.poll(() => acknowledged.length, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(20);
   killed = true;
   app.child.kill('SIGKILL');
   expect(await app.exited).toBe('SIGKILL');
