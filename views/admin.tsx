@@ -9,6 +9,7 @@ import { count, dateOnly, dateTime, money } from './format.ts';
 import { FormError, type Errors } from './forms.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
+import { DueAmount, OrderStatusText } from './order-state.tsx';
 
 type Filters = Partial<Record<keyof OrderFilters, string | number>>;
 
@@ -58,7 +59,7 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
       <h1 id="admin-orders-title">Orders</h1>
       <form class="filters" method="get" action="/admin/orders" hx-get="/admin/orders" hx-target="#admin-orders" hx-select="#admin-orders" hx-swap="outerHTML" hx-push-url="true">
         <FormError message={errors ? 'Please correct the highlighted filters.' : null} />
-        <Input id="f-q" name="q" label="Order number, email or phone" value={filters.q} type="search" error={errors?.q} />
+        <Input id="f-q" name="q" label="Search: order number, name, email, phone or address" value={filters.q} type="search" error={errors?.q} />
         <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
         <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
         <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} />
@@ -79,7 +80,7 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
               <th scope="col">Customer</th>
               <th scope="col">Stores</th>
               <th scope="col">Status</th>
-              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">To pay</th>
             </tr>
           </thead>
           <tbody>
@@ -94,11 +95,21 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
                   <br />
                   <span class="muted">{o.customerEmail}</span>
                 </td>
-                <td>{o.stores.join(', ')}</td>
                 <td>
-                  <StatusBadge status={o.status} />
+                  <ul class="parts">
+                    {o.parts.map((p) => (
+                      <li>
+                        {p.storeName} <span class="muted">{STATUS_LABEL[p.status].toLowerCase()}</span>
+                      </li>
+                    ))}
+                  </ul>
                 </td>
-                <td class="num">{money(o.totalAmount, currency)}</td>
+                <td>
+                  <OrderStatusText status={o.status} progress={o.progress} />
+                </td>
+                <td class="num">
+                  <DueAmount totalAmount={o.totalAmount} amountDue={o.amountDue} currency={currency} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -160,13 +171,15 @@ export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; c
       <a href="/admin/orders">← All orders</a>
     </p>
     <h1 id="admin-order-title">
-      Order {order.orderNumber} <StatusBadge status={order.status} />
+      Order {order.orderNumber} <OrderStatusText status={order.status} progress={order.progress} />
     </h1>
     <dl class="facts">
       <dt>Placed</dt>
       <dd>{dateTime(order.orderDate)}</dd>
       <dt>Total</dt>
       <dd>{money(order.totalAmount, currency)}</dd>
+      <dt>To pay on delivery</dt>
+      <dd>{order.amountDue ? money(order.amountDue, currency) : 'Nothing to pay: every part is cancelled'}</dd>
       <dt>Customer</dt>
       <dd>{order.customer.name}</dd>
       <dt>Email</dt>
@@ -184,7 +197,7 @@ export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; c
       <dt>Payment</dt>
       <dd>{order.paymentMethod === 'cash_on_delivery' ? 'Cash on delivery' : order.paymentMethod}</dd>
       <dt>Estimated delivery</dt>
-      <dd>{dateOnly(order.estimatedDelivery)}</dd>
+      <dd>{order.status === 'cancelled' ? <span class="muted">None: the order is cancelled</span> : dateOnly(order.estimatedDelivery)}</dd>
     </dl>
     {order.sellerOrders.map((part) => (
       <Part orderId={order.id} part={part} currency={currency} state={state} />

@@ -2,6 +2,7 @@ import type { Sql } from '../db/client.ts';
 import type { Role, Status } from '../db/schema.ts';
 import { NotFound } from '../http/errors.ts';
 import type { PageQuery } from './schemas.ts';
+import { amountDue, progressOf, type PartState, type Progress } from './status.ts';
 
 /** Whoever is asking: every query that reads an order takes it, so scope lives in the SQL. */
 export interface Viewer {
@@ -47,6 +48,10 @@ export interface OrderView {
   notes: string;
   paymentMethod: string;
   totalAmount: number;
+  /** What the customer pays on delivery: the parts that are not cancelled. */
+  amountDue: number;
+  /** How far the parts have come when they differ (null when they agree or for a seller's one part). */
+  progress: Progress | null;
   orderDate: string;
   estimatedDelivery: string;
   createdAt: string;
@@ -109,17 +114,37 @@ export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promi
     order.status = part.status;
     order.totalAmount = part.subtotal;
   }
+  order.amountDue = amountDue(order.sellerOrders);
+  order.progress = progressOf(order.sellerOrders);
   return order;
 }
 
-export interface OrderSummary {
+/** Every store's part of the order `o` (name, status, subtotal), for lists that summarise orders. */
+export const partsJson = `coalesce((select json_agg(json_build_object('storeName', s.name, 'status', so.status, 'subtotal', so.subtotal) order by s.name, so.id)
+  from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id), '[]')`;
+
+/** What a list row shows of an order's parts: the stores, what is due and the progress. */
+export interface PartsSummary {
+  parts: PartState[];
+  stores: string[];
+  amountDue: number;
+  progress: Progress | null;
+}
+
+export const summarise = <T extends { parts: PartState[] }>(row: T): T & PartsSummary => ({
+  ...row,
+  stores: row.parts.map((p) => p.storeName),
+  amountDue: amountDue(row.parts),
+  progress: progressOf(row.parts),
+});
+
+export interface OrderSummary extends PartsSummary {
   id: number;
   orderNumber: string;
   status: Status;
   totalAmount: number;
   orderDate: string;
   itemCount: number;
-  stores: string[];
 }
 
 export interface Page<T> {
@@ -135,14 +160,13 @@ function paginate<T extends { id: number }>(rows: T[], limit: number): Page<T> {
 
 /** The customer's own orders, newest first, by keyset on the order id. */
 export async function customerOrders(sql: Sql, viewer: Viewer, { cursor, limit }: PageQuery): Promise<Page<OrderSummary>> {
-  const rows = await sql<OrderSummary[]>`
+  const rows = await sql<(Omit<OrderSummary, keyof PartsSummary> & { parts: PartState[] })[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
-      (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount",
-      array(select s.name from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id order by s.name) as stores
+      (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount", ${sql.unsafe(partsJson)} as parts
     from orders o
     where o.customer_id = ${viewer.id} ${cursor ? sql`and o.id < ${cursor}` : sql``}
     order by o.id desc limit ${limit + 1}`;
-  return paginate(rows, limit);
+  return paginate(rows.map(summarise), limit);
 }
 
 /** One store's part of an order with what the seller needs to fulfil it. */

@@ -131,7 +131,7 @@ describe('the CSV export', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="orders-/);
     const rows = parseCsv((await res.text()).replace(/^\ufeff/, ''));
-    expect(rows[0]).toEqual(['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Total', 'Currency']);
+    expect(rows[0]).toEqual(['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Store statuses', 'Total', 'Amount due', 'Currency']);
     const body = rows.slice(1);
     expect(body.map((r) => r[0])).toEqual([o.three!.orderNumber, o.four!.orderNumber, o.one!.orderNumber]);
     const four = body[1]!;
@@ -140,7 +140,7 @@ describe('the CSV export', () => {
     expect(four[3]).toBe(`'${HOSTILE_NAME}`);
     expect(four[5]).toBe("'+1 555 0202");
     expect(four[7]).toBe(A.store.name);
-    expect(four.slice(8)).toEqual(['40.00', 'USD']);
+    expect(four.slice(8)).toEqual([`${A.store.name}: pending`, '40.00', '40.00', 'USD']);
     expect(body[0]![7]).toBe([A.store.name, B.store.name].sort().join('; '));
     expect(body[0]![2]).toBe('cancelled');
   });
