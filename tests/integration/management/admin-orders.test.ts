@@ -5,6 +5,7 @@ import type { OrderView } from '../../../src/orders/queries.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeAdmin, makeCustomer, makeSeller } from '../../helpers/factories.ts';
+import { parseCsv } from '../../helpers/csv.ts';
 import { forceStatus, place } from './fixtures.ts';
 
 let t: TestApp;
@@ -14,27 +15,6 @@ let B: Awaited<ReturnType<typeof makeSeller>>;
 const o: Record<string, OrderView> = {};
 const HOSTILE_NAME = '=HYPERLINK("http://evil.example","click")';
 const TRICKY_ADDRESS = 'Flat 2, "The Mews"\nLondon';
-
-/** RFC 4180 parsing, written independently of the exporter. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 const setDate = (id: number, iso: string) => t.database.db.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
 const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]!);
@@ -82,6 +62,21 @@ describe('the admin order list', () => {
     expect(await list('q=ALICE.admin%40example.test')).toEqual([o.three!.orderNumber, o.one!.orderNumber]);
     expect(await list(`q=${encodeURIComponent('+1 555 0202')}`)).toEqual([o.four!.orderNumber, n]);
     expect(await list('q=nobody%40example.test')).toEqual([]);
+  });
+
+  it('finds parts of order numbers, names, emails, phone digits and addresses, every word somewhere', async () => {
+    const n = (k: string) => o[k]!.orderNumber;
+    expect(await list(`q=${n('two').slice(0, 6).toLowerCase()}`)).toContain(n('two'));
+    expect(await list(`q=${n('two').slice(4, 9)}`)).toContain(n('two'));
+    expect(await list('q=alice.adm')).toEqual([n('three'), n('one')]);
+    expect(await list('q=HYPERLINK')).toEqual([n('four'), n('two')]);
+    expect(await list('q=5550202')).toEqual([n('four'), n('two')]);
+    expect(await list('q=mews')).toEqual([n('two')]);
+    expect(await list('q=harbour%20alice')).toEqual([n('three'), n('one')]);
+    expect(await list('q=harbour%20nobody')).toEqual([]);
+    // LIKE's wildcards are taken as typed.
+    expect(await list('q=%25')).toEqual([]);
+    expect(await list('q=_')).toEqual([]);
   });
 
   it('sorts by newest, oldest and highest total', async () => {
