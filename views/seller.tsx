@@ -214,32 +214,39 @@ export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, fr
   </>
 );
 
-/** What a bulk action did, order by order, with the reason for each one left unchanged. */
+/** What a bulk action did, order by order, with the reason for each one left unchanged (listed once). */
 export function BulkReport({ to, outcomes }: { to: Status; outcomes: BulkOutcome[] }) {
-  const done = outcomes.filter((o) => !o.error);
   const failed = outcomes.filter((o) => o.error);
+  if (!outcomes.length) return <div class="bulk-report"><p>Select at least one order first.</p></div>;
   return (
     <div class="bulk-report">
-      <p>{bulkSummary(to, outcomes)}</p>
+      <p>{bulkHead(to, outcomes)}</p>
       {failed.length > 0 && (
-        <ul class="failures">
-          {failed.map((o) => (
-            <li>
-              {o.orderNumber}: {o.error}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p>Not changed:</p>
+          <ul class="failures">
+            {failed.map((o) => (
+              <li>
+                {o.orderNumber}: {o.error}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
-      {!done.length && !failed.length && <p>Select at least one order first.</p>}
     </div>
   );
 }
 
+/** What changed, in one sentence. */
+function bulkHead(to: Status, outcomes: BulkOutcome[]) {
+  const done = outcomes.filter((o) => !o.error);
+  return done.length ? `${STATUS_LABEL[to]}: ${done.map((o) => o.orderNumber).join(', ')}.` : `No order was ${to}.`;
+}
+
 /** The same report as one line, for the message after a redirect. */
 export function bulkSummary(to: Status, outcomes: BulkOutcome[]) {
-  const done = outcomes.filter((o) => !o.error);
   const failed = outcomes.filter((o) => o.error);
-  const head = done.length ? `${STATUS_LABEL[to]}: ${done.map((o) => o.orderNumber).join(', ')}.` : `No order was ${to}.`;
+  const head = bulkHead(to, outcomes);
   return failed.length ? `${head} Not changed: ${failed.map((o) => `${o.orderNumber} (${o.error})`).join('; ')}` : head;
 }
 

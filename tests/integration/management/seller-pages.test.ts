@@ -141,6 +141,9 @@ describe('the seller dashboard', () => {
     expect(html).toContain(`<hx-partial hx-target="#seller-order-${a.id}" hx-swap="outerHTML">`);
     expect(html).not.toContain(`hx-target="#seller-order-${c.id}"`);
     expect(html).toContain('#999999: No such order.');
+    // Each failure is listed once.
+    expect(html.split(c.orderNumber)).toHaveLength(2);
+    expect(html.split('#999999')).toHaveLength(2);
     expect(html).toContain('<hx-partial hx-target="#seller-tabs"');
     const none = await seller.form('/seller/bulk', { status: 'confirmed' });
     expect(none.status).toBe(303);
