@@ -28,9 +28,15 @@ export interface SellerOrderRowProps {
   confirmCancel?: { back: string };
   /** Why the last action on this row did not happen. */
   message?: string;
+  /**
+   * The row answers an action taken on it in place: focus goes to its next action (or to its
+   * link when none is left), instead of dropping to the page body with the replaced button.
+   */
+  focusNext?: boolean;
 }
 
-function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'confirmCancel'>) {
+function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'row' | 'confirmCancel' | 'focusNext'>) {
+  const focus = focusNext || undefined;
   const url = `/seller/orders/${row.id}`;
   const swap = { 'hx-target': 'closest .seller-order', 'hx-swap': 'outerHTML' };
   const titleId = `seller-order-${row.id}-title`;
@@ -39,7 +45,7 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
       <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="order-actions confirm-cancel">
         <p>Cancel order {row.orderNumber}? The customer is told and the stock goes back on sale.</p>
         <input type="hidden" name="back" value={confirmCancel.back} />
-        <button type="submit" name="status" value="cancelled" class="danger">
+        <button type="submit" name="status" value="cancelled" class="danger" autofocus={focus}>
           Yes, cancel order
         </button>{' '}
         <a href={confirmCancel.back} hx-get={`${url}/row`} {...swap}>
@@ -54,8 +60,8 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
       <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="inline">
         {allowed
           .filter((s) => s !== 'cancelled')
-          .map((s) => (
-            <button type="submit" name="status" value={s} aria-describedby={titleId}>
+          .map((s, i) => (
+            <button type="submit" name="status" value={s} aria-describedby={titleId} autofocus={(focus && i === 0) || undefined}>
               {ACTION_LABEL[s]}
             </button>
           ))}
@@ -73,14 +79,17 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
  * One store's part of an order: the one fragment shared by the dashboard, the order page, htmx
  * responses and live messages, so an update looks exactly like a reload.
  */
-export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }: SellerOrderRowProps) {
+export function SellerOrderRow({ row, currency, fresh, confirmCancel, message, focusNext }: SellerOrderRowProps) {
   const titleId = `seller-order-${row.id}-title`;
+  const actionsLeft = confirmCancel || allowedFrom(row.status, 'seller').length > 0;
   return (
     <article id={`seller-order-${row.id}`} class={fresh ? 'seller-order fresh' : 'seller-order'} aria-labelledby={titleId}>
       <header>
         <input type="checkbox" name="ids" value={String(row.id)} form="seller-bulk" aria-label={`Select order ${row.orderNumber}`} />
         <h3 id={titleId}>
-          <a href={`/seller/orders/${row.id}`}>{row.orderNumber}</a>
+          <a href={`/seller/orders/${row.id}`} autofocus={(focusNext && !actionsLeft) || undefined}>
+            {row.orderNumber}
+          </a>
         </h3>
         <StatusBadge status={row.status} />
         <time datetime={row.orderDate}>{dateTime(row.orderDate)}</time>
@@ -107,7 +116,7 @@ export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }:
           {message}
         </p>
       )}
-      <Actions row={row} confirmCancel={confirmCancel} />
+      <Actions row={row} confirmCancel={confirmCancel} focusNext={focusNext} />
     </article>
   );
 }

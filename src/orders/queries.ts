@@ -169,6 +169,13 @@ export async function customerOrders(sql: Sql, viewer: Viewer, { cursor, limit }
   return paginate(rows.map(summarise), limit);
 }
 
+/** The address the customer's last order went to, offered at checkout ('' before a first order). */
+export async function lastDeliveryAddress(sql: Sql, viewer: Viewer): Promise<string> {
+  const [row] = await sql<{ address: string }[]>`
+    select delivery_address as address from orders where customer_id = ${viewer.id} order by id desc limit 1`;
+  return row?.address ?? '';
+}
+
 /** One store's part of an order with what the seller needs to fulfil it. */
 export interface SellerOrderRow {
   id: number;
