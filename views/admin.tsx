@@ -84,7 +84,7 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
         </div>
       </form>
       <div class="table-wrap">
-        <table class="admin-orders">
+        <table class="admin-orders stack">
           <caption class="visually-hidden">Orders matching the filters</caption>
           <thead>
             <tr>
@@ -102,13 +102,13 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
                 <th scope="row">
                   <a href={`/admin/orders/${o.id}`}>{o.orderNumber}</a>
                 </th>
-                <td>{dateTime(o.orderDate)}</td>
-                <td>
+                <td data-label="Placed">{dateTime(o.orderDate)}</td>
+                <td data-label="Customer">
                   {o.customerName}
                   <br />
                   <span class="muted">{o.customerEmail}</span>
                 </td>
-                <td>
+                <td data-label="Stores">
                   <ul class="parts">
                     {o.parts.map((p) => (
                       <li>
@@ -117,10 +117,10 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
                     ))}
                   </ul>
                 </td>
-                <td>
+                <td data-label="Status">
                   <OrderStatusText status={o.status} progress={o.progress} />
                 </td>
-                <td class="num">
+                <td class="num" data-label="To pay">
                   <DueAmount totalAmount={o.totalAmount} amountDue={o.amountDue} currency={currency} />
                 </td>
               </tr>

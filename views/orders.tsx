@@ -86,7 +86,7 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
           You have no orders yet. <a href="/">Browse the shop</a>.
         </p>
       ) : (
-        <table class="orders">
+        <table class="orders stack">
           <caption class="visually-hidden">Your orders, newest first</caption>
           <thead>
             <tr>
@@ -101,16 +101,16 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
           <tbody>
             {page.rows.map((o) => (
               <tr>
-                <td>
+                <td data-label="Order">
                   <a href={`/orders/${o.id}`}>{o.orderNumber}</a>
                 </td>
-                <td>{dateTime(o.orderDate)}</td>
-                <td>{o.stores.join(', ')}</td>
-                <td class="num">{o.itemCount}</td>
-                <td class="num">
+                <td data-label="Placed">{dateTime(o.orderDate)}</td>
+                <td data-label="Stores">{o.stores.join(', ')}</td>
+                <td class="num" data-label="Items">{o.itemCount}</td>
+                <td class="num" data-label="To pay">
                   <DueAmount totalAmount={o.totalAmount} amountDue={o.amountDue} currency={currency} />
                 </td>
-                <td>
+                <td data-label="Status">
                   <OrderStatusText status={o.status} progress={o.progress} />
                 </td>
               </tr>

@@ -40,7 +40,7 @@ describeBrowser('daily work in a real browser', () => {
   /** How far the page reaches past the window's width (0 when nothing overflows sideways). */
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-  it('no page overflows at 320 px, even with 200-character unbroken names and addresses', async () => {
+  it('no page overflows at 320 px, even with 200-character unbroken names and addresses; axe stays clean there', async () => {
     const origin = s.server.origin;
     const buyer = await pageAs(customer.email, 320);
     await buyer.goto(`${origin}/`);
@@ -60,12 +60,15 @@ describeBrowser('daily work in a real browser', () => {
       [staff, `/admin/orders/${order.id}`],
     ];
     const wide: string[] = [];
+    const a11y: unknown[] = [];
     for (const [page, path] of visits) {
       await page.goto(`${origin}${path}`);
       const extra = await overflow(page);
       if (extra > 0) wide.push(`${path}: ${extra}px too wide`);
+      a11y.push(...(await seriousA11yViolations(page)).map((v) => ({ path, ...v })));
     }
     expect(wide).toEqual([]);
+    expect(a11y).toEqual([]);
     for (const page of [buyer, seller, staff]) await page.context().close();
   });
 
