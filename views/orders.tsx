@@ -3,6 +3,7 @@ import { dateOnly, dateTime, money } from './format.ts';
 import { ItemsTable } from './items.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { DueAmount, OrderStatusText } from './order-state.tsx';
+import { Pager, pageQuery } from './pager.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 
 /**
@@ -118,11 +119,7 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
           </tbody>
         </table>
       )}
-      {page.nextCursor && (
-        <p>
-          <a href={`/orders?cursor=${page.nextCursor}`}>Older orders</a>
-        </p>
-      )}
+      <Pager page={page} noun="Orders" url={(to) => `/orders?${pageQuery(to)}`} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
-import type { SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
+import type { Page, SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
 import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime } from './format.ts';
@@ -8,14 +8,15 @@ import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
 import { UnreadBadge } from './layout.tsx';
 import { Notice } from './live.tsx';
+import { Pager, type PageLink } from './pager.tsx';
 
 const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
 
-/** Where a tab of the dashboard lives; `cursor` pages to older orders. */
-export const tabUrl = (status?: Status, cursor?: number | null) => {
+/** Where a tab of the dashboard lives; `to` pages to older (`cursor`) or newer (`before`) orders. */
+export const tabUrl = (status?: Status, to?: PageLink) => {
   const q = new URLSearchParams();
   if (status) q.set('status', status);
-  if (cursor) q.set('cursor', String(cursor));
+  for (const [k, v] of Object.entries(to ?? {})) q.set(k, String(v));
   return q.size ? `/seller?${q}` : '/seller';
 };
 
@@ -262,8 +263,7 @@ export function bulkSummary(to: Status, outcomes: BulkOutcome[]) {
 export interface DashboardProps {
   counts: Counts;
   status?: Status;
-  rows: Row[];
-  nextCursor: number | null;
+  page: Page<Row>;
   currency: string;
   /** Placed at the top of the dashboard, e.g. the live stream element. */
   live?: Child;
@@ -271,7 +271,8 @@ export interface DashboardProps {
   takesNewOrders?: boolean;
 }
 
-export function SellerDashboard({ counts, status, rows, nextCursor, currency, live, takesNewOrders }: DashboardProps) {
+export function SellerDashboard({ counts, status, page, currency, live, takesNewOrders }: DashboardProps) {
+  const { rows } = page;
   return (
     <section id="seller-dashboard" aria-labelledby="seller-title">
       {live}
@@ -297,11 +298,7 @@ export function SellerDashboard({ counts, status, rows, nextCursor, currency, li
           {status ? `No ${status} orders.` : 'No orders yet.'}
         </p>
       )}
-      {nextCursor && (
-        <p class="pager">
-          <a href={tabUrl(status, nextCursor)}>Older orders</a>
-        </p>
-      )}
+      <Pager page={page} noun="Orders" url={(to) => tabUrl(status, to)} />
     </section>
   );
 }

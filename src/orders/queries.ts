@@ -147,26 +147,63 @@ export interface OrderSummary extends PartsSummary {
   itemCount: number;
 }
 
-export interface Page<T> {
-  rows: T[];
-  nextCursor: number | null;
+/** Where a page sits in the whole list: rows `from` to `to` (counted from the newest) of `total`. */
+export interface Position {
+  from: number;
+  to: number;
+  total: number;
 }
 
-function paginate<T extends { id: number }>(rows: T[], limit: number): Page<T> {
+export interface Page<T> {
+  rows: T[];
+  /** The `cursor` of the next older page, if any. */
+  nextCursor: number | null;
+  /** The `before` of the next newer page, if any (lists that page both ways). */
+  prevCursor?: number | null;
+  position?: Position;
+}
+
+type Fragment = ReturnType<typeof orderScope>;
+
+/**
+ * Keyset paging by an id column, newest first, both ways. Reading newer rows (`before`) reads
+ * them oldest first from the keyset and turns the page round, so each page is one index range.
+ */
+function keyset(sql: Sql, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
+  const col = sql.unsafe(column);
+  if (before) return { range: sql`${col} > ${before}`, order: sql`${col} asc` };
+  return { range: cursor ? sql`${col} < ${cursor}` : sql`true`, order: sql`${col} desc` };
+}
+
+function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
   const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  return { rows: page, nextCursor: more ? page.at(-1)!.id : null };
+  const page = rows.slice(0, limit);
+  if (before) {
+    page.reverse();
+    return { rows: page, nextCursor: page.at(-1)?.id ?? null, prevCursor: more ? page[0]!.id : null };
+  }
+  return { rows: page, nextCursor: more ? page.at(-1)!.id : null, prevCursor: cursor && page.length ? page[0]!.id : null };
+}
+
+/** The page's place in the list, from a count of all its rows and of those newer than its first. */
+async function position<T extends { id: number }>(sql: Sql, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
+  const first = page.rows[0]?.id ?? 0;
+  const [counts] = await sql<{ total: number; newer: number }[]>`
+    select count(*)::int as total, count(*) filter (where ${sql.unsafe(column)} > ${first})::int as newer from ${table} where ${where}`;
+  const newer = page.rows.length ? counts!.newer : 0;
+  return { ...page, position: { from: newer + 1, to: newer + page.rows.length, total: counts!.total } };
 }
 
 /** The customer's own orders, newest first, by keyset on the order id. */
-export async function customerOrders(sql: Sql, viewer: Viewer, { cursor, limit }: PageQuery): Promise<Page<OrderSummary>> {
+export async function customerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<OrderSummary>> {
+  const { range, order } = keyset(sql, 'o.id', query);
   const rows = await sql<(Omit<OrderSummary, keyof PartsSummary> & { parts: PartState[] })[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
       (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount", ${sql.unsafe(partsJson)} as parts
     from orders o
-    where o.customer_id = ${viewer.id} ${cursor ? sql`and o.id < ${cursor}` : sql``}
-    order by o.id desc limit ${limit + 1}`;
-  return paginate(rows.map(summarise), limit);
+    where o.customer_id = ${viewer.id} and ${range}
+    order by ${order} limit ${query.limit + 1}`;
+  return position(sql, paginate(rows.map(summarise), query), sql`orders o`, 'o.id', sql`o.customer_id = ${viewer.id}`);
 }
 
 /** The address the customer's last order went to, offered at checkout ('' before a first order). */
@@ -191,9 +228,7 @@ export interface SellerOrderRow {
   items: LineItem[];
 }
 
-type Fragment = ReturnType<typeof orderScope>;
-
-function sellerRows(sql: Sql, where: Fragment, limit: number) {
+function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.order_id desc`) {
   return sql<SellerOrderRow[]>`
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
@@ -201,14 +236,15 @@ function sellerRows(sql: Sql, where: Fragment, limit: number) {
       o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson)} as items
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
-    order by so.order_id desc limit ${limit}`;
+    order by ${order} limit ${limit}`;
 }
 
-/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
-export async function sellerOrders(sql: Sql, viewer: Viewer, { status, cursor, limit }: PageQuery): Promise<Page<SellerOrderRow>> {
-  const where = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id})
-    ${status ? sql`and so.status = ${status}` : sql``} ${cursor ? sql`and so.order_id < ${cursor}` : sql``}`;
-  return paginate(await sellerRows(sql, where, limit + 1), limit);
+/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */
+export async function sellerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
+  const { range, order } = keyset(sql, 'so.order_id', query);
+  const mine = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${query.status ? sql`and so.status = ${query.status}` : sql``}`;
+  const page = paginate(await sellerRows(sql, sql`${mine} and ${range}`, query.limit + 1, order), query);
+  return position(sql, page, sql`seller_orders so`, 'so.order_id', mine);
 }
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */

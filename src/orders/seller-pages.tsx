@@ -54,15 +54,14 @@ export const sellerPages = new Hono<AppEnv>()
     // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
     const after = await latestId(sql, viewer.id);
     const [counts, list] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query)]);
-    const takesNewOrders = !query.cursor && (!query.status || query.status === 'pending');
+    const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,
       'Orders',
       <SellerDashboard
         counts={counts}
         status={query.status}
-        rows={list.rows}
-        nextCursor={list.nextCursor}
+        page={list}
         currency={currency}
         live={<SellerLiveBar after={after} />}
         takesNewOrders={takesNewOrders}

@@ -4,6 +4,7 @@ import type { OrderSummary, OrderView } from '../../../src/orders/queries.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { csvRows } from '../../helpers/csv.ts';
+import { text } from '../../helpers/html.ts';
 import { apiClient, makeAdmin, makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
 import { place } from './fixtures.ts';
 
@@ -23,14 +24,6 @@ let sellerB: Client;
 const o: Record<string, OrderView> = {};
 const PRICE_A = 1000;
 const PRICE_B = 2500;
-
-/** The text a person reads: tags dropped, entities and white space collapsed. */
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ');
 
 async function move(seller: Client, orderId: number, ...steps: Status[]) {
   for (const status of steps) {
