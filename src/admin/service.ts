@@ -27,7 +27,7 @@ const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch
 /**
  * The WHERE clause of the filters. Each filter can use an index: store and status through
  * seller_orders ((seller, status, order) and (status, order)), dates (created_at), and the search
- * through the trigram index on order_search_text (drizzle/0006): every word must appear somewhere
+ * through the trigram index on orders.search_text (drizzle/0006): every word must appear somewhere
  * in the order number, name, email, phone (as typed or as digits) or address.
  * The status filter looks at store parts, as the sellers' tabs do: with a store, that store's
  * part; without one, any part of the order.
@@ -41,7 +41,7 @@ function where(sql: Sql, f: OrderFilters) {
   if (f.from) parts.push(sql`o.created_at >= ${f.from}::date::timestamp at time zone 'UTC'`);
   if (f.to) parts.push(sql`o.created_at < (${f.to}::date + 1)::timestamp at time zone 'UTC'`);
   for (const word of f.q?.split(/\s+/).filter(Boolean) ?? []) {
-    parts.push(sql`order_search_text(o.order_number, o.customer_name, o.customer_email, o.customer_phone, o.delivery_address) like ${contains(word)}`);
+    parts.push(sql`o.search_text like ${contains(word)}`);
   }
   return parts.reduce((a, b) => sql`${a} and ${b}`);
 }
