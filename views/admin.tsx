@@ -6,9 +6,10 @@ import type { Stats } from '../src/admin/stats.ts';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
 import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateOnly, dateTime, money } from './format.ts';
-import { FormError, type Errors } from './forms.tsx';
+import { FormError, firstInvalid, type Errors } from './forms.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
+import { DueAmount, OrderStatusText } from './order-state.tsx';
 
 type Filters = Partial<Record<keyof OrderFilters, string | number>>;
 
@@ -19,10 +20,20 @@ export function ordersUrl(filters: Filters, path = '/admin/orders') {
   return q.size ? `${path}?${q}` : path;
 }
 
-const Select = ({ id, name, label, value, options, error }: { id: string; name: string; label: string; value?: string | number; options: [string, string][]; error?: string }) => (
+interface Control {
+  id: string;
+  name: string;
+  label: string;
+  value?: string | number;
+  error?: string;
+  /** The first control in error takes the focus. */
+  autofocus?: boolean;
+}
+
+const Select = ({ id, name, label, value, options, error, autofocus }: Control & { options: [string, string][] }) => (
   <div class={error ? 'field has-error' : 'field'}>
     <label for={id}>{label}</label>
-    <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+    <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} autofocus={autofocus || undefined}>
       {options.map(([v, text]) => (
         <option value={v} selected={String(value ?? '') === v}>
           {text}
@@ -33,10 +44,10 @@ const Select = ({ id, name, label, value, options, error }: { id: string; name: 
   </div>
 );
 
-const Input = ({ id, name, label, value, type = 'text', error }: { id: string; name: string; label: string; value?: string | number; type?: string; error?: string }) => (
+const Input = ({ id, name, label, value, type = 'text', error, autofocus }: Control & { type?: string }) => (
   <div class={error ? 'field has-error' : 'field'}>
     <label for={id}>{label}</label>
-    <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+    <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} autofocus={autofocus || undefined} />
     {error && <p id={`${id}-error`} class="error">{error}</p>}
   </div>
 );
@@ -50,27 +61,30 @@ export interface AdminOrdersProps {
   errors?: Errors;
 }
 
+const FILTER_FIELDS = [['q', 'Search', 'f-q'], ['status', 'Status', 'f-status'], ['store', 'Store', 'f-store'], ['from', 'From', 'f-from'], ['to', 'To', 'f-to'], ['sort', 'Sort', 'f-sort']] as const;
+
 /** The order list: filters in a plain GET form (htmx swaps just this block), results, pager, CSV link. */
 export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, errors }: AdminOrdersProps) {
   const { cursor: _cursor, ...kept } = filters;
+  const first = firstInvalid(errors, FILTER_FIELDS);
   return (
     <section id="admin-orders" aria-labelledby="admin-orders-title">
       <h1 id="admin-orders-title">Orders</h1>
       <form class="filters" method="get" action="/admin/orders" hx-get="/admin/orders" hx-target="#admin-orders" hx-select="#admin-orders" hx-swap="outerHTML" hx-push-url="true">
-        <FormError message={errors ? 'Please correct the highlighted filters.' : null} />
-        <Input id="f-q" name="q" label="Order number, email or phone" value={filters.q} type="search" error={errors?.q} />
-        <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
-        <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
-        <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} />
-        <Input id="f-to" name="to" label="To" type="date" value={filters.to} error={errors?.to} />
-        <Select id="f-sort" name="sort" label="Sort" value={filters.sort} error={errors?.sort} options={[['newest', 'Newest first'], ['oldest', 'Oldest first'], ['total', 'Highest total']]} />
+        <FormError message={errors ? 'Please correct the highlighted filters.' : null} errors={errors} fields={FILTER_FIELDS} />
+        <Input id="f-q" name="q" label="Search: order number, name, email, phone or address" value={filters.q} type="search" error={errors?.q} autofocus={first === 'q'} />
+        <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} autofocus={first === 'status'} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
+        <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} autofocus={first === 'store'} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
+        <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} autofocus={first === 'from'} />
+        <Input id="f-to" name="to" label="To" type="date" value={filters.to} error={errors?.to} autofocus={first === 'to'} />
+        <Select id="f-sort" name="sort" label="Sort" value={filters.sort} error={errors?.sort} autofocus={first === 'sort'} options={[['newest', 'Newest first'], ['oldest', 'Oldest first'], ['total', 'Highest total']]} />
         <div class="filter-actions">
           <button type="submit">Show orders</button> <a href="/admin/orders">Clear filters</a>{' '}
           <a href={ordersUrl(kept, '/admin/orders.csv')}>Download CSV</a>
         </div>
       </form>
       <div class="table-wrap">
-        <table class="admin-orders">
+        <table class="admin-orders stack">
           <caption class="visually-hidden">Orders matching the filters</caption>
           <thead>
             <tr>
@@ -79,7 +93,7 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
               <th scope="col">Customer</th>
               <th scope="col">Stores</th>
               <th scope="col">Status</th>
-              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">To pay</th>
             </tr>
           </thead>
           <tbody>
@@ -88,17 +102,27 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
                 <th scope="row">
                   <a href={`/admin/orders/${o.id}`}>{o.orderNumber}</a>
                 </th>
-                <td>{dateTime(o.orderDate)}</td>
-                <td>
+                <td data-label="Placed">{dateTime(o.orderDate)}</td>
+                <td data-label="Customer">
                   {o.customerName}
                   <br />
                   <span class="muted">{o.customerEmail}</span>
                 </td>
-                <td>{o.stores.join(', ')}</td>
-                <td>
-                  <StatusBadge status={o.status} />
+                <td data-label="Stores">
+                  <ul class="parts">
+                    {o.parts.map((p) => (
+                      <li>
+                        {p.storeName} <span class="muted">{STATUS_LABEL[p.status].toLowerCase()}</span>
+                      </li>
+                    ))}
+                  </ul>
                 </td>
-                <td class="num">{money(o.totalAmount, currency)}</td>
+                <td data-label="Status">
+                  <OrderStatusText status={o.status} progress={o.progress} />
+                </td>
+                <td class="num" data-label="To pay">
+                  <DueAmount totalAmount={o.totalAmount} amountDue={o.amountDue} currency={currency} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -125,14 +149,16 @@ function OverrideForm({ orderId, part, state }: { orderId: number; part: SellerO
   const options = allowedFrom(part.status, 'admin');
   if (!options.length) return <p class="muted">This part is {part.status}: no further status change is possible.</p>;
   const id = `part-${part.id}`;
+  const fields = [['status', 'New status', `${id}-status`], ['reason', 'Reason', `${id}-reason`]] as const;
+  const first = firstInvalid(state?.errors, fields);
   return (
     <form method="post" action={`/admin/orders/${orderId}/parts/${part.id}/status`} class="override">
       <h3>Override status</h3>
-      <FormError message={state?.message} />
-      <Select id={`${id}-status`} name="status" label="New status" value={state?.values?.status} error={state?.errors?.status} options={options.map((s): [string, string] => [s, STATUS_LABEL[s]])} />
+      <FormError message={state?.message} errors={state?.errors} fields={fields} />
+      <Select id={`${id}-status`} name="status" label="New status" value={state?.values?.status} error={state?.errors?.status} autofocus={first === 'status'} options={options.map((s): [string, string] => [s, STATUS_LABEL[s]])} />
       <div class={state?.errors?.reason ? 'field has-error' : 'field'}>
         <label for={`${id}-reason`}>Reason (recorded in the timeline)</label>
-        <textarea id={`${id}-reason`} name="reason" rows={2} required minlength={3} maxlength={500} aria-invalid={state?.errors?.reason ? 'true' : undefined} aria-describedby={state?.errors?.reason ? `${id}-reason-error` : undefined}>
+        <textarea id={`${id}-reason`} name="reason" rows={2} required minlength={3} maxlength={500} aria-invalid={state?.errors?.reason ? 'true' : undefined} aria-describedby={state?.errors?.reason ? `${id}-reason-error` : undefined} autofocus={first === 'reason' || undefined}>
           {state?.values?.reason ?? ''}
         </textarea>
         {state?.errors?.reason && <p id={`${id}-reason-error`} class="error">{state.errors.reason}</p>}
@@ -160,13 +186,15 @@ export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; c
       <a href="/admin/orders">← All orders</a>
     </p>
     <h1 id="admin-order-title">
-      Order {order.orderNumber} <StatusBadge status={order.status} />
+      Order {order.orderNumber} <OrderStatusText status={order.status} progress={order.progress} />
     </h1>
     <dl class="facts">
       <dt>Placed</dt>
       <dd>{dateTime(order.orderDate)}</dd>
       <dt>Total</dt>
       <dd>{money(order.totalAmount, currency)}</dd>
+      <dt>To pay on delivery</dt>
+      <dd>{order.amountDue ? money(order.amountDue, currency) : 'Nothing to pay: every part is cancelled'}</dd>
       <dt>Customer</dt>
       <dd>{order.customer.name}</dd>
       <dt>Email</dt>
@@ -184,7 +212,7 @@ export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; c
       <dt>Payment</dt>
       <dd>{order.paymentMethod === 'cash_on_delivery' ? 'Cash on delivery' : order.paymentMethod}</dd>
       <dt>Estimated delivery</dt>
-      <dd>{dateOnly(order.estimatedDelivery)}</dd>
+      <dd>{order.status === 'cancelled' ? <span class="muted">None: the order is cancelled</span> : dateOnly(order.estimatedDelivery)}</dd>
     </dl>
     {order.sellerOrders.map((part) => (
       <Part orderId={order.id} part={part} currency={currency} state={state} />

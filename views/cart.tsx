@@ -72,7 +72,7 @@ function StoreLines({ group, currency }: { group: StoreGroup; currency: string }
   return (
     <div class="card">
       <h2>{group.storeName}</h2>
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th scope="col">Product</th>
@@ -85,12 +85,12 @@ function StoreLines({ group, currency }: { group: StoreGroup; currency: string }
         <tbody>
           {group.lines.map((l) => (
             <tr class={l.problem ? 'problem' : undefined}>
-              <td>
+              <td data-label="Product">
                 {l.name}
                 {l.problem && <p class="error">{l.problem}</p>}
               </td>
-              <td class="num">{money(l.price, currency)}</td>
-              <td>
+              <td class="num" data-label="Price">{money(l.price, currency)}</td>
+              <td data-label="Quantity">
                 {!l.problem && (
                   <form method="post" action={`/cart/${l.productId}`} hx-post={`/cart/${l.productId}`} {...swap} class="qty">
                     <label class="visually-hidden" for={`qty-${l.productId}`}>
@@ -102,7 +102,7 @@ function StoreLines({ group, currency }: { group: StoreGroup; currency: string }
                 )}
                 {l.problem && l.quantity}
               </td>
-              <td class="num">{l.problem ? '—' : money(l.price * l.quantity, currency)}</td>
+              <td class="num" data-label="Subtotal">{l.problem ? '—' : money(l.price * l.quantity, currency)}</td>
               <td>
                 <form method="post" action={`/cart/${l.productId}/remove`} hx-post={`/cart/${l.productId}/remove`} {...swap}>
                   <button type="submit" class="danger" aria-label={`Remove ${l.name}`}>

@@ -1,11 +1,13 @@
 import type { Cart } from '../src/catalog/service.ts';
 import { byStore } from './cart.tsx';
 import { dateOnly, money } from './format.ts';
-import { Field, FormError, type Errors, type Values } from './forms.tsx';
+import { Field, FormError, firstInvalid, type Errors, type Values } from './forms.tsx';
 
 export interface CheckoutProps {
   customer: { name: string; email: string; phone: string };
   cart: Cart;
+  /** Where the customer's last order went: the address field starts with it. */
+  lastAddress: string;
   currency: string;
   estimatedDelivery: Date;
   /** Made when the page renders, so that submitting this form twice places one order. */
@@ -28,11 +30,14 @@ export const CheckoutPage = (props: CheckoutProps) => (
   </section>
 );
 
+const FIELDS = [['phone', 'Phone'], ['deliveryAddress', 'Delivery address'], ['notes', 'Notes']] as const;
+
 /** The checkout form with its summary; htmx swaps it whole when the server finds errors. */
-export function CheckoutForm({ customer, cart, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
-  const kept = { name: customer.name, email: customer.email, phone: customer.phone, ...values };
+export function CheckoutForm({ customer, cart, lastAddress, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
+  const kept = { name: customer.name, email: customer.email, phone: customer.phone, deliveryAddress: lastAddress, ...values };
   const stockError = errors?.items;
   const unsellable = cart.lines.some((l) => l.problem) ? 'Some products in your cart can no longer be bought: change your cart first.' : null;
+  const first = firstInvalid(errors, FIELDS);
   return (
     <form
       id="checkout-form"
@@ -45,16 +50,28 @@ export function CheckoutForm({ customer, cart, currency, estimatedDelivery, idem
       novalidate
       class="checkout-form"
     >
-      <FormError message={(stockError && stockError !== message ? `${message} ${stockError}` : message) ?? unsellable} />
+      <FormError message={(stockError && stockError !== message ? `${message} ${stockError}` : message) ?? unsellable} errors={errors} fields={FIELDS} focus={Boolean(message)} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <div class="checkout-grid">
         <div class="card">
           <h2>Delivery</h2>
           <Field label="Name" name="name" readonly values={kept} hint="From your profile." />
           <Field label="Email" name="email" type="email" readonly values={kept} />
-          <Field label="Phone" name="phone" type="tel" autocomplete="tel" required values={kept} errors={errors} />
-          <Field label="Delivery address" name="deliveryAddress" multiline required minlength={5} maxlength={500} autocomplete="street-address" values={kept} errors={errors} />
-          <Field label="Notes" name="notes" multiline maxlength={1000} hint="Optional: anything the sellers should know." values={kept} errors={errors} />
+          <Field label="Phone" name="phone" type="tel" autocomplete="tel" required values={kept} errors={errors} autofocus={first === 'phone'} />
+          <Field
+            label="Delivery address"
+            name="deliveryAddress"
+            multiline
+            required
+            minlength={5}
+            maxlength={500}
+            autocomplete="street-address"
+            hint={lastAddress ? 'Where your last order went; change it if this one goes elsewhere.' : undefined}
+            values={kept}
+            errors={errors}
+            autofocus={first === 'deliveryAddress'}
+          />
+          <Field label="Notes" name="notes" multiline maxlength={1000} hint="Optional: anything the sellers should know." values={kept} errors={errors} autofocus={first === 'notes'} />
           <fieldset class="payment">
             <legend>Payment</legend>
             <label>

@@ -3,7 +3,7 @@ import { count, money } from './format.ts';
 
 /** The lines of one store's part of an order, as sold, with the part's subtotal. */
 export const ItemsTable = ({ items, subtotal, subtotalLabel, currency }: { items: LineItem[]; subtotal: number; subtotalLabel: string; currency: string }) => (
-  <table class="items">
+  <table class="items stack">
     <thead>
       <tr>
         <th scope="col">Item</th>
@@ -15,10 +15,10 @@ export const ItemsTable = ({ items, subtotal, subtotalLabel, currency }: { items
     <tbody>
       {items.map((i) => (
         <tr>
-          <td>{i.name}</td>
-          <td class="num">{count(i.quantity)}</td>
-          <td class="num">{money(i.price, currency)}</td>
-          <td class="num">{money(i.subtotal, currency)}</td>
+          <td data-label="Item">{i.name}</td>
+          <td class="num" data-label="Qty">{count(i.quantity)}</td>
+          <td class="num" data-label="Price">{money(i.price, currency)}</td>
+          <td class="num" data-label="Subtotal">{money(i.subtotal, currency)}</td>
         </tr>
       ))}
     </tbody>

@@ -2,6 +2,8 @@ import type { OrderSummary, OrderView, Page, SellerOrderPart } from '../src/orde
 import { dateOnly, dateTime, money } from './format.ts';
 import { ItemsTable } from './items.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
+import { DueAmount, OrderStatusText } from './order-state.tsx';
+import { Pager, pageQuery } from './pager.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 
 /**
@@ -14,11 +16,38 @@ export const PartStatus = ({ part }: { part: Pick<SellerOrderPart, 'id' | 'statu
   </p>
 );
 
-/** The whole order's status, derived from its parts; replaced live like PartStatus. */
-export const OrderStatus = ({ order }: { order: Pick<OrderView, 'id' | 'status'> }) => (
-  <span id={`order-status-${order.id}`}>
-    <StatusBadge status={order.status} />
-  </span>
+type HeadlineOrder = Pick<OrderView, 'id' | 'status' | 'progress' | 'orderDate' | 'estimatedDelivery'>;
+
+/**
+ * The whole order's status (derived from its parts, with their progress when they differ), when
+ * it was placed and when it should arrive (nothing arrives once every part is cancelled);
+ * replaced live like PartStatus.
+ */
+export const OrderStatus = ({ order }: { order: HeadlineOrder }) => (
+  <p id={`order-status-${order.id}`} class="order-headline">
+    <OrderStatusText status={order.status} progress={order.progress} /> Placed {dateTime(order.orderDate)}
+    {order.status !== 'cancelled' && <> · estimated delivery {dateOnly(order.estimatedDelivery)}</>}
+  </p>
+);
+
+/** What the customer pays on delivery; replaced live when a store cancels its part. */
+export const OrderDue = ({ order, currency }: { order: Pick<OrderView, 'id' | 'totalAmount' | 'amountDue'>; currency: string }) => (
+  <div id={`order-due-${order.id}`} class="due">
+    {order.amountDue !== order.totalAmount && (
+      <p class="total">
+        Ordered <s>{money(order.totalAmount, currency)}</s>
+      </p>
+    )}
+    <p class="total">
+      {order.amountDue ? (
+        <>
+          To pay on delivery <strong>{money(order.amountDue, currency)}</strong>
+        </>
+      ) : (
+        <strong>Nothing to pay: the order is cancelled.</strong>
+      )}
+    </p>
+  </div>
 );
 
 /** A customer may cancel while no store has acted on the order yet. */
@@ -29,13 +58,16 @@ export const customerCanCancel = (order: Pick<OrderView, 'sellerOrders'>) => ord
  * status, the cancel link gone once a store acted, and a line for screen readers. Every target
  * carries the order's or part's id, so on any other page the message changes nothing.
  */
-export const OrderLiveUpdate = ({ order, part, noticeId }: { order: OrderView; part: SellerOrderPart; noticeId: number }) => (
+export const OrderLiveUpdate = ({ order, part, noticeId, currency }: { order: OrderView; part: SellerOrderPart; noticeId: number; currency: string }) => (
   <>
     <hx-partial hx-target={`#part-status-${part.id}`} hx-swap="outerHTML">
       <PartStatus part={part} />
     </hx-partial>
     <hx-partial hx-target={`#order-status-${order.id}`} hx-swap="outerHTML">
       <OrderStatus order={order} />
+    </hx-partial>
+    <hx-partial hx-target={`#order-due-${order.id}`} hx-swap="outerHTML">
+      <OrderDue order={order} currency={currency} />
     </hx-partial>
     {!customerCanCancel(order) && <hx-partial hx-target={`#order-cancel-${order.id}`} hx-swap="delete"></hx-partial>}
     <hx-partial hx-target={`#order-notices-${order.id}`} hx-swap="afterbegin">
@@ -55,7 +87,7 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
           You have no orders yet. <a href="/">Browse the shop</a>.
         </p>
       ) : (
-        <table class="orders">
+        <table class="orders stack">
           <caption class="visually-hidden">Your orders, newest first</caption>
           <thead>
             <tr>
@@ -63,33 +95,31 @@ export function OrdersPage({ page, currency }: { page: Page<OrderSummary>; curre
               <th scope="col">Placed</th>
               <th scope="col">Stores</th>
               <th scope="col" class="num">Items</th>
-              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">To pay</th>
               <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
             {page.rows.map((o) => (
               <tr>
-                <td>
+                <td data-label="Order">
                   <a href={`/orders/${o.id}`}>{o.orderNumber}</a>
                 </td>
-                <td>{dateTime(o.orderDate)}</td>
-                <td>{o.stores.join(', ')}</td>
-                <td class="num">{o.itemCount}</td>
-                <td class="num">{money(o.totalAmount, currency)}</td>
-                <td>
-                  <StatusBadge status={o.status} />
+                <td data-label="Placed">{dateTime(o.orderDate)}</td>
+                <td data-label="Stores">{o.stores.join(', ')}</td>
+                <td class="num" data-label="Items">{o.itemCount}</td>
+                <td class="num" data-label="To pay">
+                  <DueAmount totalAmount={o.totalAmount} amountDue={o.amountDue} currency={currency} />
+                </td>
+                <td data-label="Status">
+                  <OrderStatusText status={o.status} progress={o.progress} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {page.nextCursor && (
-        <p>
-          <a href={`/orders?cursor=${page.nextCursor}`}>Older orders</a>
-        </p>
-      )}
+      <Pager page={page} noun="Orders" url={(to) => `/orders?${pageQuery(to)}`} />
     </section>
   );
 }
@@ -99,9 +129,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
   return (
     <section class="order">
       <h1>Order {order.orderNumber}</h1>
-      <p>
-        <OrderStatus order={order} /> Placed {dateTime(order.orderDate)} · estimated delivery {dateOnly(order.estimatedDelivery)}
-      </p>
+      <OrderStatus order={order} />
       <div id="order-live" data-order-id={String(order.id)} hx-swap="none" {...liveStream(after)}>
         <LiveNotices id={`order-notices-${order.id}`} />
       </div>
@@ -110,9 +138,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
           {order.sellerOrders.map((part) => (
             <StorePart part={part} currency={currency} />
           ))}
-          <p class="total">
-            Total <strong>{money(order.totalAmount, currency)}</strong>
-          </p>
+          <OrderDue order={order} currency={currency} />
         </div>
         <div class="card">
           <h2>Delivery</h2>
@@ -128,7 +154,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
               <p class="address">{order.notes}</p>
             </>
           )}
-          <p>Payment: cash on delivery</p>
+          <p>Payment: cash on delivery{order.amountDue ? ` (${money(order.amountDue, currency)})` : ''}</p>
           {customerCanCancel(order) && (
             <p id={`order-cancel-${order.id}`}>
               <a class="button secondary" href={`/orders/${order.id}/cancel`}>

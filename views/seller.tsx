@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
-import type { SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
+import type { Page, SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
 import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime } from './format.ts';
@@ -8,14 +8,15 @@ import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
 import { UnreadBadge } from './layout.tsx';
 import { Notice } from './live.tsx';
+import { Pager, type PageLink } from './pager.tsx';
 
 const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
 
-/** Where a tab of the dashboard lives; `cursor` pages to older orders. */
-export const tabUrl = (status?: Status, cursor?: number | null) => {
+/** Where a tab of the dashboard lives; `to` pages to older (`cursor`) or newer (`before`) orders. */
+export const tabUrl = (status?: Status, to?: PageLink) => {
   const q = new URLSearchParams();
   if (status) q.set('status', status);
-  if (cursor) q.set('cursor', String(cursor));
+  for (const [k, v] of Object.entries(to ?? {})) q.set(k, String(v));
   return q.size ? `/seller?${q}` : '/seller';
 };
 
@@ -28,9 +29,15 @@ export interface SellerOrderRowProps {
   confirmCancel?: { back: string };
   /** Why the last action on this row did not happen. */
   message?: string;
+  /**
+   * The row answers an action taken on it in place: focus goes to its next action (or to its
+   * link when none is left), instead of dropping to the page body with the replaced button.
+   */
+  focusNext?: boolean;
 }
 
-function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'confirmCancel'>) {
+function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'row' | 'confirmCancel' | 'focusNext'>) {
+  const focus = focusNext || undefined;
   const url = `/seller/orders/${row.id}`;
   const swap = { 'hx-target': 'closest .seller-order', 'hx-swap': 'outerHTML' };
   const titleId = `seller-order-${row.id}-title`;
@@ -39,7 +46,7 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
       <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="order-actions confirm-cancel">
         <p>Cancel order {row.orderNumber}? The customer is told and the stock goes back on sale.</p>
         <input type="hidden" name="back" value={confirmCancel.back} />
-        <button type="submit" name="status" value="cancelled" class="danger">
+        <button type="submit" name="status" value="cancelled" class="danger" autofocus={focus}>
           Yes, cancel order
         </button>{' '}
         <a href={confirmCancel.back} hx-get={`${url}/row`} {...swap}>
@@ -54,8 +61,8 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
       <form method="post" action={`${url}/status`} hx-post={`${url}/status`} {...swap} class="inline">
         {allowed
           .filter((s) => s !== 'cancelled')
-          .map((s) => (
-            <button type="submit" name="status" value={s} aria-describedby={titleId}>
+          .map((s, i) => (
+            <button type="submit" name="status" value={s} aria-describedby={titleId} autofocus={(focus && i === 0) || undefined}>
               {ACTION_LABEL[s]}
             </button>
           ))}
@@ -73,14 +80,17 @@ function Actions({ row, confirmCancel }: Pick<SellerOrderRowProps, 'row' | 'conf
  * One store's part of an order: the one fragment shared by the dashboard, the order page, htmx
  * responses and live messages, so an update looks exactly like a reload.
  */
-export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }: SellerOrderRowProps) {
+export function SellerOrderRow({ row, currency, fresh, confirmCancel, message, focusNext }: SellerOrderRowProps) {
   const titleId = `seller-order-${row.id}-title`;
+  const actionsLeft = confirmCancel || allowedFrom(row.status, 'seller').length > 0;
   return (
     <article id={`seller-order-${row.id}`} class={fresh ? 'seller-order fresh' : 'seller-order'} aria-labelledby={titleId}>
       <header>
         <input type="checkbox" name="ids" value={String(row.id)} form="seller-bulk" aria-label={`Select order ${row.orderNumber}`} />
         <h3 id={titleId}>
-          <a href={`/seller/orders/${row.id}`}>{row.orderNumber}</a>
+          <a href={`/seller/orders/${row.id}`} autofocus={(focusNext && !actionsLeft) || undefined}>
+            {row.orderNumber}
+          </a>
         </h3>
         <StatusBadge status={row.status} />
         <time datetime={row.orderDate}>{dateTime(row.orderDate)}</time>
@@ -107,7 +117,7 @@ export function SellerOrderRow({ row, currency, fresh, confirmCancel, message }:
           {message}
         </p>
       )}
-      <Actions row={row} confirmCancel={confirmCancel} />
+      <Actions row={row} confirmCancel={confirmCancel} focusNext={focusNext} />
     </article>
   );
 }
@@ -214,40 +224,46 @@ export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, fr
   </>
 );
 
-/** What a bulk action did, order by order, with the reason for each one left unchanged. */
+/** What a bulk action did, order by order, with the reason for each one left unchanged (listed once). */
 export function BulkReport({ to, outcomes }: { to: Status; outcomes: BulkOutcome[] }) {
-  const done = outcomes.filter((o) => !o.error);
   const failed = outcomes.filter((o) => o.error);
+  if (!outcomes.length) return <div class="bulk-report"><p>Select at least one order first.</p></div>;
   return (
     <div class="bulk-report">
-      <p>{bulkSummary(to, outcomes)}</p>
+      <p>{bulkHead(to, outcomes)}</p>
       {failed.length > 0 && (
-        <ul class="failures">
-          {failed.map((o) => (
-            <li>
-              {o.orderNumber}: {o.error}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p>Not changed:</p>
+          <ul class="failures">
+            {failed.map((o) => (
+              <li>
+                {o.orderNumber}: {o.error}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
-      {!done.length && !failed.length && <p>Select at least one order first.</p>}
     </div>
   );
 }
 
+/** What changed, in one sentence. */
+function bulkHead(to: Status, outcomes: BulkOutcome[]) {
+  const done = outcomes.filter((o) => !o.error);
+  return done.length ? `${STATUS_LABEL[to]}: ${done.map((o) => o.orderNumber).join(', ')}.` : `No order was ${to}.`;
+}
+
 /** The same report as one line, for the message after a redirect. */
 export function bulkSummary(to: Status, outcomes: BulkOutcome[]) {
-  const done = outcomes.filter((o) => !o.error);
   const failed = outcomes.filter((o) => o.error);
-  const head = done.length ? `${STATUS_LABEL[to]}: ${done.map((o) => o.orderNumber).join(', ')}.` : `No order was ${to}.`;
+  const head = bulkHead(to, outcomes);
   return failed.length ? `${head} Not changed: ${failed.map((o) => `${o.orderNumber} (${o.error})`).join('; ')}` : head;
 }
 
 export interface DashboardProps {
   counts: Counts;
   status?: Status;
-  rows: Row[];
-  nextCursor: number | null;
+  page: Page<Row>;
   currency: string;
   /** Placed at the top of the dashboard, e.g. the live stream element. */
   live?: Child;
@@ -255,7 +271,8 @@ export interface DashboardProps {
   takesNewOrders?: boolean;
 }
 
-export function SellerDashboard({ counts, status, rows, nextCursor, currency, live, takesNewOrders }: DashboardProps) {
+export function SellerDashboard({ counts, status, page, currency, live, takesNewOrders }: DashboardProps) {
+  const { rows } = page;
   return (
     <section id="seller-dashboard" aria-labelledby="seller-title">
       {live}
@@ -281,11 +298,7 @@ export function SellerDashboard({ counts, status, rows, nextCursor, currency, li
           {status ? `No ${status} orders.` : 'No orders yet.'}
         </p>
       )}
-      {nextCursor && (
-        <p class="pager">
-          <a href={tabUrl(status, nextCursor)}>Older orders</a>
-        </p>
-      )}
+      <Pager page={page} noun="Orders" url={(to) => tabUrl(status, to)} />
     </section>
   );
 }

@@ -19,7 +19,7 @@ interface PageFigure {
 
 /**
  * Scenario 5: with `pageOrders` orders in the database, the seller dashboard (first page and a
- * deep keyset page) of the biggest store, the admin order list with a filter, and the stats.
+ * deep keyset page) of the biggest store, the admin order list with filters and searches, and the stats.
  * A page that answers 404 is reported as not built rather than failing the run.
  */
 export async function pages({ db, app, world, settings: s }: Bench) {
@@ -34,12 +34,20 @@ export async function pages({ db, app, world, settings: s }: Bench) {
     select (select count(*)::int from orders) as orders, (select count(*)::int from seller_orders where seller_id = 1) as parts`) as unknown as [{ orders: number; parts: number }];
   const [deep] = await sql<{ cursor: number }[]>`
     select order_id::int as cursor from seller_orders where seller_id = 1 order by order_id desc offset ${Math.floor(parts / 2)} limit 1`;
+  // Admin search (trigram index, drizzle/0006): part of one order number, a rare address, part of an
+  // email a few dozen orders share, phone digits every bulk order shares, and a status any part may have.
+  const [{ number }] = (await sql`select order_number as number from orders order by id desc offset ${Math.floor(orders / 3)} limit 1`) as unknown as [{ number: string }];
   const seller = world.stores[0]!.token;
   const admin = world.admin.token;
   const targets: [string, string][] = [
     ['/seller', seller],
     [`/seller?cursor=${deep?.cursor ?? 1}`, seller],
     ['/admin/orders?status=pending', admin],
+    ['/admin/orders?status=delivered', admin],
+    [`/admin/orders?q=${number.slice(4, 10).toLowerCase()}`, admin],
+    [`/admin/orders?q=${Math.floor(orders / 2)}%20bulk%20road`, admin],
+    ['/admin/orders?q=customer17%40', admin],
+    ['/admin/orders?q=5550001', admin],
     ['/admin/stats', admin],
   ];
   const http = client(app.base, PARALLEL);

@@ -12,10 +12,15 @@ export function csvCell(value: string | number): string {
 
 export const csvLine = (cells: (string | number)[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-export const CSV_HEADER = ['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Total', 'Currency'];
+export const CSV_HEADER = ['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Store statuses', 'Total', 'Amount due', 'Currency'];
 
 /** Money as a plain decimal ("12.50") that spreadsheets sum; the currency has its own column. */
 const decimal = (minor: number) => (minor / 100).toFixed(2);
 
 export const csvRow = (o: AdminOrderRow, currency: string) =>
-  csvLine([o.orderNumber, new Date(o.orderDate).toISOString(), o.status, o.customerName, o.customerEmail, o.customerPhone, o.deliveryAddress, o.stores.join('; '), decimal(o.totalAmount), currency]);
+  csvLine([
+    o.orderNumber, new Date(o.orderDate).toISOString(), o.status, o.customerName, o.customerEmail, o.customerPhone, o.deliveryAddress, o.stores.join('; '),
+    // Each store's part, "Store: status", so that a split order's parts can be read without opening it.
+    o.parts.map((p) => `${p.storeName}: ${p.status}`).join('; '),
+    decimal(o.totalAmount), decimal(o.amountDue), currency,
+  ]);

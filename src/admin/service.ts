@@ -1,11 +1,11 @@
 import type { Sql } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
-import type { Page } from '../orders/queries.ts';
+import { partsJson, summarise, type Page, type PartsSummary } from '../orders/queries.ts';
 import type { OrderFilters } from './schemas.ts';
 
 export const ADMIN_PAGE_SIZE = 50;
 
-export interface AdminOrderRow {
+export interface AdminOrderRow extends PartsSummary {
   id: number;
   orderNumber: string;
   status: Status;
@@ -15,27 +15,33 @@ export interface AdminOrderRow {
   customerEmail: string;
   customerPhone: string;
   deliveryAddress: string;
-  stores: string[];
 }
 
 export interface AdminPage extends Omit<Page<AdminOrderRow>, 'nextCursor'> {
   nextCursor: string | null;
 }
 
+/** A search word as a LIKE pattern for "contains", with LIKE's own wildcards taken literally. */
+const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
 /**
- * The WHERE clause of the filters. Each filter can use an index: status (status, id), store
- * (seller_orders by seller), dates (created_at) and the search, which matches an order number,
- * email or phone exactly so that each side of the OR stays an index lookup.
+ * The WHERE clause of the filters. Each filter can use an index: store and status through
+ * seller_orders ((seller, status, order) and (status, order)), dates (created_at), and the search
+ * through the trigram index on orders.search_text (drizzle/0006): every word must appear somewhere
+ * in the order number, name, email, phone (as typed or as digits) or address.
+ * The status filter looks at store parts, as the sellers' tabs do: with a store, that store's
+ * part; without one, any part of the order.
  */
 function where(sql: Sql, f: OrderFilters) {
   const parts = [sql`true`];
-  if (f.status) parts.push(sql`o.status = ${f.status}`);
-  if (f.store) parts.push(sql`o.id in (select order_id from seller_orders where seller_id = ${f.store})`);
+  if (f.store || f.status) {
+    const part = [f.store ? sql`seller_id = ${f.store}` : sql`true`, f.status ? sql`status = ${f.status}` : sql`true`];
+    parts.push(sql`o.id in (select order_id from seller_orders where ${part[0]!} and ${part[1]!})`);
+  }
   if (f.from) parts.push(sql`o.created_at >= ${f.from}::date::timestamp at time zone 'UTC'`);
   if (f.to) parts.push(sql`o.created_at < (${f.to}::date + 1)::timestamp at time zone 'UTC'`);
-  if (f.q) {
-    const number = /^[0-9a-f]{8}$/i.test(f.q) ? `OB-${f.q}` : f.q;
-    parts.push(sql`(o.order_number = ${number.toUpperCase()} or lower(o.customer_email) = ${f.q.toLowerCase()} or o.customer_phone = ${f.q})`);
+  for (const word of f.q?.split(/\s+/).filter(Boolean) ?? []) {
+    parts.push(sql`o.search_text like ${contains(word)}`);
   }
   return parts.reduce((a, b) => sql`${a} and ${b}`);
 }
@@ -49,13 +55,14 @@ function ordering(sql: Sql, f: OrderFilters) {
   return { after: f.cursor ? sql`o.id < ${first!}` : sql`true`, by: sql`o.id desc` };
 }
 
+type AdminRecord = Omit<AdminOrderRow, keyof PartsSummary> & Pick<PartsSummary, 'parts'>;
+
 function filtered(sql: Sql, f: OrderFilters, limit?: number) {
   const { after, by } = ordering(sql, f);
-  return sql<AdminOrderRow[]>`
+  return sql<AdminRecord[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
       o.customer_name as "customerName", o.customer_email as "customerEmail", o.customer_phone as "customerPhone",
-      o.delivery_address as "deliveryAddress",
-      array(select s.name from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id order by s.name) as stores
+      o.delivery_address as "deliveryAddress", ${sql.unsafe(partsJson)} as parts
     from orders o
     where ${where(sql, f)} and ${after}
     order by ${by} ${limit ? sql`limit ${limit}` : sql``}`;
@@ -63,7 +70,7 @@ function filtered(sql: Sql, f: OrderFilters, limit?: number) {
 
 /** One page of the admin's order list (admins see every order). */
 export async function adminOrders(sql: Sql, f: OrderFilters): Promise<AdminPage> {
-  const rows = await filtered(sql, f, ADMIN_PAGE_SIZE + 1);
+  const rows = (await filtered(sql, f, ADMIN_PAGE_SIZE + 1)).map(summarise);
   const more = rows.length > ADMIN_PAGE_SIZE;
   const page = rows.slice(0, ADMIN_PAGE_SIZE);
   const last = page.at(-1);
@@ -73,7 +80,7 @@ export async function adminOrders(sql: Sql, f: OrderFilters): Promise<AdminPage>
 
 /** Every order matching the filters, read in batches so a large export never sits in memory. */
 export async function* allFilteredOrders(sql: Sql, f: OrderFilters): AsyncGenerator<AdminOrderRow[]> {
-  yield* filtered(sql, { ...f, cursor: undefined }).cursor(500);
+  for await (const batch of filtered(sql, { ...f, cursor: undefined }).cursor(500)) yield batch.map(summarise);
 }
 
 export const storeList = (sql: Sql) => sql<{ id: number; name: string }[]>`select id, name from sellers order by name, id`;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
@@ -31,12 +32,43 @@ export const refuseCrossOrigin = createMiddleware<AppEnv>(async (c, next) => {
   return originCheck(c, next);
 });
 
-/** Pages redirect a signed-out visitor to /login; the API answers 401. */
+/** A same-site address as path and query, or undefined (another site, or not a URL). */
+function sameSitePath(address: string | undefined, requestUrl: string) {
+  if (!address) return undefined;
+  try {
+    const url = new URL(address, requestUrl);
+    return url.host === new URL(requestUrl).host ? url.pathname + url.search : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sign-in page, returning afterwards to the page the visitor was on, with its whole path and
+ * query: for htmx requests and event streams the page that made them (HX-Current-URL), for a
+ * plain GET the address itself, for a plain form post the page that holds the form (Referer).
+ */
+export function signInUrl(c: Context<AppEnv>) {
+  const own = new URL(c.req.url);
+  const page =
+    c.req.header('HX-Request') === 'true'
+      ? sameSitePath(c.req.header('HX-Current-URL') ?? c.req.header('referer'), c.req.url)
+      : c.req.method === 'GET'
+        ? own.pathname + own.search
+        : sameSitePath(c.req.header('referer'), c.req.url);
+  return page && page !== '/login' ? `/login?next=${encodeURIComponent(page)}` : '/login';
+}
+
+/**
+ * Pages redirect a signed-out visitor to /login; the API answers 401. An htmx request gets
+ * `HX-Redirect` instead of a redirect that fetch would follow, so that the sign-in page replaces
+ * the whole page rather than being swapped into a fragment.
+ */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get('user')) {
     if (c.req.path.startsWith('/api/')) throw new Unauthorized();
-    const back = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
-    return c.redirect(`/login${back}`, 303);
+    if (c.req.header('HX-Request') === 'true') return c.body(null, 401, { 'HX-Redirect': signInUrl(c) });
+    return c.redirect(signInUrl(c), 303);
   }
   await next();
 });

@@ -144,6 +144,8 @@ export const orders = pgTable(
     index('orders_total_idx').on(t.totalAmount, t.id),
     index('orders_email_idx').on(sql`lower(${t.customerEmail})`),
     index('orders_phone_idx').on(t.customerPhone),
+    // Hand-written in drizzle/0006 (drizzle-kit cannot express them): the stored search_text column
+    // with its trigram index for the admin search, and seller_orders (status, order_id).
     check('orders_total_check', sql`${t.totalAmount} >= 0`),
     check('orders_status_check', inList('status', SELLER_ORDER_STATUSES)),
     check('orders_payment_check', inList('payment_method', PAYMENT_METHODS)),

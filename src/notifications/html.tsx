@@ -22,10 +22,10 @@ async function forSeller(sql: Sql, viewer: Viewer, unread: number, currency: str
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} />;
 }
 
-async function forCustomer(sql: Sql, viewer: Viewer, notice: Notice) {
+async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: Notice) {
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
-  return part ? <OrderLiveUpdate order={order} part={part} noticeId={notice.id} /> : null;
+  return part ? <OrderLiveUpdate order={order} part={part} noticeId={notice.id} currency={currency} /> : null;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function pageMessage(sql: Sql, currency: string, notice: Notice): P
     recipient.role === 'seller'
       ? await forSeller(sql, viewer, recipient.unread, currency, notice)
       : recipient.role === 'customer'
-        ? await forCustomer(sql, viewer, notice)
+        ? await forCustomer(sql, viewer, currency, notice)
         : null;
   return body ? String(await body.toString()) : '';
 }

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createMiddleware } from 'hono/factory';
-import { requireUser } from '../auth/middleware.ts';
+import { getCookie } from 'hono/cookie';
+import { requireUser, signInUrl } from '../auth/middleware.ts';
 import { formBody, jsonBody, localPath } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
-import { Unauthorized } from '../http/errors.ts';
 import { setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { jsonFormat, pageFormat } from './formats.ts';
@@ -15,10 +15,21 @@ const upTo = z.coerce.number({ error: 'A notification id (a whole number).' }).i
 const apiRead = z.object({ upTo });
 const formRead = z.object({ upTo: upTo.optional(), next: z.string().optional() });
 
-/** An event stream answers 401 when signed out (a redirect to /login would be followed and swapped). */
+/**
+ * An event stream answers 401 when signed out (a redirect to /login would be followed and
+ * swapped), and only then, so a page's script can tell "signed out" from a server away: the
+ * body says whether a session was sent but has ended (`session_ended`: signed out elsewhere or
+ * expired) or none was sent (`unauthorized`), and where to sign in to come back to the page.
+ * No HX-Redirect here: the page says it is signed out instead of leaving on its own.
+ */
 const streamUser = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get('user')) throw new Unauthorized();
-  await next();
+  if (c.get('user')) return next();
+  const { auth } = c.get('deps');
+  const ended = Boolean(c.req.header('authorization') || getCookie(c, auth.sessionCookieName));
+  const error = ended
+    ? { code: 'session_ended', message: 'Your session has ended: you are signed out. Sign in again to see new orders.' }
+    : { code: 'unauthorized', message: 'Sign in to continue.' };
+  return c.json({ error: { ...error, signIn: signInUrl(c) } }, 401, { 'Cache-Control': 'no-store' });
 });
 
 export const notificationRoutes = new Hono<AppEnv>()

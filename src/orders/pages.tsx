@@ -10,7 +10,7 @@ import { Conflict } from '../http/errors.ts';
 import { isPartial, page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
-import { customerOrders, orderFor } from './queries.ts';
+import { customerOrders, lastDeliveryAddress, orderFor } from './queries.ts';
 import { idempotencyKeySchema, orderDetailsSchema, pageSchema, pathId } from './schemas.ts';
 import { changeStatus, placeOrder } from './service.ts';
 
@@ -20,9 +20,11 @@ type C = Context<AppEnv>;
 async function checkout(c: C): Promise<CheckoutProps> {
   const { database, config } = c.get('deps');
   const user = c.get('user')!;
+  const [cart, lastAddress] = await Promise.all([cartFor(database.sql, user.id), lastDeliveryAddress(database.sql, user)]);
   return {
     customer: user,
-    cart: await cartFor(database.sql, user.id),
+    cart,
+    lastAddress,
     currency: config.CURRENCY,
     estimatedDelivery: new Date(Date.now() + config.DELIVERY_DAYS * 86_400_000),
     idempotencyKey: randomUUID(),

@@ -2,6 +2,7 @@ import type { Sql } from '../db/client.ts';
 import type { Role, Status } from '../db/schema.ts';
 import { NotFound } from '../http/errors.ts';
 import type { PageQuery } from './schemas.ts';
+import { amountDue, progressOf, type PartState, type Progress } from './status.ts';
 
 /** Whoever is asking: every query that reads an order takes it, so scope lives in the SQL. */
 export interface Viewer {
@@ -47,6 +48,10 @@ export interface OrderView {
   notes: string;
   paymentMethod: string;
   totalAmount: number;
+  /** What the customer pays on delivery: the parts that are not cancelled. */
+  amountDue: number;
+  /** How far the parts have come when they differ (null when they agree or for a seller's one part). */
+  progress: Progress | null;
   orderDate: string;
   estimatedDelivery: string;
   createdAt: string;
@@ -109,40 +114,103 @@ export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promi
     order.status = part.status;
     order.totalAmount = part.subtotal;
   }
+  order.amountDue = amountDue(order.sellerOrders);
+  order.progress = progressOf(order.sellerOrders);
   return order;
 }
 
-export interface OrderSummary {
+/** Every store's part of the order `o` (name, status, subtotal), for lists that summarise orders. */
+export const partsJson = `coalesce((select json_agg(json_build_object('storeName', s.name, 'status', so.status, 'subtotal', so.subtotal) order by s.name, so.id)
+  from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id), '[]')`;
+
+/** What a list row shows of an order's parts: the stores, what is due and the progress. */
+export interface PartsSummary {
+  parts: PartState[];
+  stores: string[];
+  amountDue: number;
+  progress: Progress | null;
+}
+
+export const summarise = <T extends { parts: PartState[] }>(row: T): T & PartsSummary => ({
+  ...row,
+  stores: row.parts.map((p) => p.storeName),
+  amountDue: amountDue(row.parts),
+  progress: progressOf(row.parts),
+});
+
+export interface OrderSummary extends PartsSummary {
   id: number;
   orderNumber: string;
   status: Status;
   totalAmount: number;
   orderDate: string;
   itemCount: number;
-  stores: string[];
+}
+
+/** Where a page sits in the whole list: rows `from` to `to` (counted from the newest) of `total`. */
+export interface Position {
+  from: number;
+  to: number;
+  total: number;
 }
 
 export interface Page<T> {
   rows: T[];
+  /** The `cursor` of the next older page, if any. */
   nextCursor: number | null;
+  /** The `before` of the next newer page, if any (lists that page both ways). */
+  prevCursor?: number | null;
+  position?: Position;
 }
 
-function paginate<T extends { id: number }>(rows: T[], limit: number): Page<T> {
+type Fragment = ReturnType<typeof orderScope>;
+
+/**
+ * Keyset paging by an id column, newest first, both ways. Reading newer rows (`before`) reads
+ * them oldest first from the keyset and turns the page round, so each page is one index range.
+ */
+function keyset(sql: Sql, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
+  const col = sql.unsafe(column);
+  if (before) return { range: sql`${col} > ${before}`, order: sql`${col} asc` };
+  return { range: cursor ? sql`${col} < ${cursor}` : sql`true`, order: sql`${col} desc` };
+}
+
+function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
   const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  return { rows: page, nextCursor: more ? page.at(-1)!.id : null };
+  const page = rows.slice(0, limit);
+  if (before) {
+    page.reverse();
+    return { rows: page, nextCursor: page.at(-1)?.id ?? null, prevCursor: more ? page[0]!.id : null };
+  }
+  return { rows: page, nextCursor: more ? page.at(-1)!.id : null, prevCursor: cursor && page.length ? page[0]!.id : null };
+}
+
+/** The page's place in the list, from a count of all its rows and of those newer than its first. */
+async function position<T extends { id: number }>(sql: Sql, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
+  const first = page.rows[0]?.id ?? 0;
+  const [counts] = await sql<{ total: number; newer: number }[]>`
+    select count(*)::int as total, count(*) filter (where ${sql.unsafe(column)} > ${first})::int as newer from ${table} where ${where}`;
+  const newer = page.rows.length ? counts!.newer : 0;
+  return { ...page, position: { from: newer + 1, to: newer + page.rows.length, total: counts!.total } };
 }
 
 /** The customer's own orders, newest first, by keyset on the order id. */
-export async function customerOrders(sql: Sql, viewer: Viewer, { cursor, limit }: PageQuery): Promise<Page<OrderSummary>> {
-  const rows = await sql<OrderSummary[]>`
+export async function customerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<OrderSummary>> {
+  const { range, order } = keyset(sql, 'o.id', query);
+  const rows = await sql<(Omit<OrderSummary, keyof PartsSummary> & { parts: PartState[] })[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
-      (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount",
-      array(select s.name from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id order by s.name) as stores
+      (select sum(quantity)::int from order_items i where i.order_id = o.id) as "itemCount", ${sql.unsafe(partsJson)} as parts
     from orders o
-    where o.customer_id = ${viewer.id} ${cursor ? sql`and o.id < ${cursor}` : sql``}
-    order by o.id desc limit ${limit + 1}`;
-  return paginate(rows, limit);
+    where o.customer_id = ${viewer.id} and ${range}
+    order by ${order} limit ${query.limit + 1}`;
+  return position(sql, paginate(rows.map(summarise), query), sql`orders o`, 'o.id', sql`o.customer_id = ${viewer.id}`);
+}
+
+/** The address the customer's last order went to, offered at checkout ('' before a first order). */
+export async function lastDeliveryAddress(sql: Sql, viewer: Viewer): Promise<string> {
+  const [row] = await sql<{ address: string }[]>`
+    select delivery_address as address from orders where customer_id = ${viewer.id} order by id desc limit 1`;
+  return row?.address ?? '';
 }
 
 /** One store's part of an order with what the seller needs to fulfil it. */
@@ -160,9 +228,7 @@ export interface SellerOrderRow {
   items: LineItem[];
 }
 
-type Fragment = ReturnType<typeof orderScope>;
-
-function sellerRows(sql: Sql, where: Fragment, limit: number) {
+function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.order_id desc`) {
   return sql<SellerOrderRow[]>`
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
@@ -170,14 +236,15 @@ function sellerRows(sql: Sql, where: Fragment, limit: number) {
       o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson)} as items
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
-    order by so.order_id desc limit ${limit}`;
+    order by ${order} limit ${limit}`;
 }
 
-/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
-export async function sellerOrders(sql: Sql, viewer: Viewer, { status, cursor, limit }: PageQuery): Promise<Page<SellerOrderRow>> {
-  const where = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id})
-    ${status ? sql`and so.status = ${status}` : sql``} ${cursor ? sql`and so.order_id < ${cursor}` : sql``}`;
-  return paginate(await sellerRows(sql, where, limit + 1), limit);
+/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */
+export async function sellerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
+  const { range, order } = keyset(sql, 'so.order_id', query);
+  const mine = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${query.status ? sql`and so.status = ${query.status}` : sql``}`;
+  const page = paginate(await sellerRows(sql, sql`${mine} and ${range}`, query.limit + 1, order), query);
+  return position(sql, page, sql`seller_orders so`, 'so.order_id', mine);
 }
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */

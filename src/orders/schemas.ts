@@ -57,11 +57,15 @@ export const statusSchema = z.strictObject({
   reason: text('Reason', 0, 500).optional(),
 });
 
-export const pageSchema = z.object({
-  cursor: z.coerce.number().int().positive('cursor must be a positive id.').optional(),
-  limit: z.coerce.number().int().min(1, 'limit is 1 to 100.').max(100, 'limit is 1 to 100.').default(20),
-  status: z.enum(SELLER_ORDER_STATUSES, { error: `status must be one of ${SELLER_ORDER_STATUSES.join(', ')}.` }).optional(),
-});
+export const pageSchema = z
+  .object({
+    // Keyset paging, newest first: `cursor` reads the orders older than that id, `before` the newer ones.
+    cursor: z.coerce.number().int().positive('cursor must be a positive id.').optional(),
+    before: z.coerce.number().int().positive('before must be a positive id.').optional(),
+    limit: z.coerce.number().int().min(1, 'limit is 1 to 100.').max(100, 'limit is 1 to 100.').default(20),
+    status: z.enum(SELLER_ORDER_STATUSES, { error: `status must be one of ${SELLER_ORDER_STATUSES.join(', ')}.` }).optional(),
+  })
+  .refine((q) => !(q.cursor && q.before), { path: ['before'], message: 'Give cursor or before, not both.' });
 export type PageQuery = z.infer<typeof pageSchema>;
 
 export const idParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);

@@ -54,15 +54,14 @@ export const sellerPages = new Hono<AppEnv>()
     // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
     const after = await latestId(sql, viewer.id);
     const [counts, list] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query)]);
-    const takesNewOrders = !query.cursor && (!query.status || query.status === 'pending');
+    const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,
       'Orders',
       <SellerDashboard
         counts={counts}
         status={query.status}
-        rows={list.rows}
-        nextCursor={list.nextCursor}
+        page={list}
         currency={currency}
         live={<SellerLiveBar after={after} />}
         takesNewOrders={takesNewOrders}
@@ -80,13 +79,13 @@ export const sellerPages = new Hono<AppEnv>()
   .get('/seller/orders/:id/row', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const row = await sellerOrderRow(sql, viewer, orderId(c));
-    return respond(c, `Order ${row.orderNumber}`, <SellerOrderRow row={row} currency={currency} />);
+    return respond(c, `Order ${row.orderNumber}`, <SellerOrderRow row={row} currency={currency} focusNext={isPartial(c)} />);
   })
   .get('/seller/orders/:id/cancel', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const row = await sellerOrderRow(sql, viewer, orderId(c));
     const back = backTo(c);
-    if (isPartial(c)) return c.html(<SellerOrderRow row={row} currency={currency} confirmCancel={{ back }} />);
+    if (isPartial(c)) return c.html(<SellerOrderRow row={row} currency={currency} confirmCancel={{ back }} focusNext />);
     return page(c, `Cancel order ${row.orderNumber}?`, <CancelConfirmPage row={row} currency={currency} back={back} />);
   })
   .post('/seller/orders/:id/status', async (c) => {
@@ -109,7 +108,7 @@ export const sellerPages = new Hono<AppEnv>()
     const counts = await sellerStatusCounts(sql, viewer);
     return c.html(
       <>
-        <SellerOrderRow row={row} currency={currency} message={refused} />
+        <SellerOrderRow row={row} currency={currency} message={refused} focusNext />
         <SellerSideUpdates counts={counts} current={currentTab(c)} note={note} />
       </>,
       refused ? 409 : 200,

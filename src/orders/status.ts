@@ -46,3 +46,34 @@ export function deriveStatus(parts: readonly Status[]): Status {
   if (!live.length) return 'cancelled';
   return live.reduce((a, b) => (RANK[b] < RANK[a] ? b : a));
 }
+
+/** One store's part as lists and headers summarise it. */
+export interface PartState {
+  storeName: string;
+  status: Status;
+  subtotal: number;
+}
+
+/**
+ * How far a split order has come when its parts differ: how many of its parts are in each status
+ * other than the order's own, most advanced first ("1 of 2 stores delivered"). Null when every
+ * part agrees, so the order's status says it all.
+ */
+export interface Progress {
+  of: number;
+  others: { status: Status; count: number }[];
+}
+
+export function progressOf(parts: readonly Pick<PartState, 'status'>[]): Progress | null {
+  const status = deriveStatus(parts.map((p) => p.status));
+  const counts = new Map<Status, number>();
+  for (const p of parts) if (p.status !== status) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  if (!counts.size) return null;
+  // Cancelled parts last: they are what did not happen, after what did.
+  const others = [...counts].map(([s, count]) => ({ status: s, count })).sort((a, b) => (a.status === 'cancelled' ? 1 : b.status === 'cancelled' ? -1 : RANK[b.status] - RANK[a.status]));
+  return { of: parts.length, others };
+}
+
+/** What the customer pays on delivery: the parts that are not cancelled (minor units). */
+export const amountDue = (parts: readonly Pick<PartState, 'status' | 'subtotal'>[]) =>
+  parts.reduce((sum, p) => (p.status === 'cancelled' ? sum : sum + p.subtotal), 0);

@@ -92,7 +92,7 @@ describeBrowser('order management in a real browser', () => {
     await signInPage(page, server.origin, adminEmail, PASSWORD);
     const order = orders[1]!;
     await page.goto(`${server.origin}/admin/orders`);
-    await page.getByLabel('Order number, email or phone').fill(order.orderNumber.toLowerCase());
+    await page.getByLabel('Search: order number, name, email, phone or address').fill(order.orderNumber.toLowerCase());
     await Promise.all([page.waitForURL(/\/admin\/orders\?/), page.getByRole('button', { name: 'Show orders' }).click()]);
     expect(await page.locator('table.admin-orders tbody tr').count()).toBe(1);
     await Promise.all([page.waitForURL(`${server.origin}/admin/orders/${order.id}`), page.getByRole('link', { name: order.orderNumber }).click()]);

@@ -82,7 +82,7 @@ describe('the checkout page', () => {
     for (const p of parts) expect(html).toMatch(new RegExp(`<section id="part-${p.id}"`));
     expect(html).toContain('<div id="order-live"');
     expect(text(html)).toContain(`${a.store.name} subtotal $25.00`);
-    expect(text(html)).toContain('Total $73.00');
+    expect(text(html)).toContain('To pay on delivery $73.00');
     expect(html).toContain('21 Quay Street\nCardiff CF10 1EA');
     expect(text(html)).toContain('Pending since');
   });
@@ -280,7 +280,7 @@ describe('the order rate limit', () => {
     expect(html).toContain('>Place order</button>');
     const partial = await place(htmx);
     expect(partial.status).toBe(429);
-    expect(await partial.text()).toMatch(/^<form id="checkout-form"[\s\S]*role="alert">You have placed many orders/);
+    expect(await partial.text()).toMatch(/^<form id="checkout-form"[\s\S]*role="alert"[^>]*><p>You have placed many orders/);
     const api = await client.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 }], deliveryAddress: address });
     expect(api.status).toBe(429);
     expect(api.headers.get('retry-after')).toBeTruthy();

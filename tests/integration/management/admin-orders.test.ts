@@ -5,6 +5,7 @@ import type { OrderView } from '../../../src/orders/queries.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeAdmin, makeCustomer, makeSeller } from '../../helpers/factories.ts';
+import { parseCsv } from '../../helpers/csv.ts';
 import { forceStatus, place } from './fixtures.ts';
 
 let t: TestApp;
@@ -14,27 +15,6 @@ let B: Awaited<ReturnType<typeof makeSeller>>;
 const o: Record<string, OrderView> = {};
 const HOSTILE_NAME = '=HYPERLINK("http://evil.example","click")';
 const TRICKY_ADDRESS = 'Flat 2, "The Mews"\nLondon';
-
-/** RFC 4180 parsing, written independently of the exporter. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 const setDate = (id: number, iso: string) => t.database.db.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
 const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]!);
@@ -84,6 +64,21 @@ describe('the admin order list', () => {
     expect(await list('q=nobody%40example.test')).toEqual([]);
   });
 
+  it('finds parts of order numbers, names, emails, phone digits and addresses, every word somewhere', async () => {
+    const n = (k: string) => o[k]!.orderNumber;
+    expect(await list(`q=${n('two').slice(0, 6).toLowerCase()}`)).toContain(n('two'));
+    expect(await list(`q=${n('two').slice(4, 9)}`)).toContain(n('two'));
+    expect(await list('q=alice.adm')).toEqual([n('three'), n('one')]);
+    expect(await list('q=HYPERLINK')).toEqual([n('four'), n('two')]);
+    expect(await list('q=5550202')).toEqual([n('four'), n('two')]);
+    expect(await list('q=mews')).toEqual([n('two')]);
+    expect(await list('q=harbour%20alice')).toEqual([n('three'), n('one')]);
+    expect(await list('q=harbour%20nobody')).toEqual([]);
+    // LIKE's wildcards are taken as typed.
+    expect(await list('q=%25')).toEqual([]);
+    expect(await list('q=_')).toEqual([]);
+  });
+
   it('sorts by newest, oldest and highest total', async () => {
     const n = (k: string) => o[k]!.orderNumber;
     expect(await list('sort=oldest')).toEqual([n('one'), n('two'), n('three'), n('four')]);
@@ -131,7 +126,7 @@ describe('the CSV export', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="orders-/);
     const rows = parseCsv((await res.text()).replace(/^\ufeff/, ''));
-    expect(rows[0]).toEqual(['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Total', 'Currency']);
+    expect(rows[0]).toEqual(['Order number', 'Placed at (UTC)', 'Status', 'Customer', 'Email', 'Phone', 'Delivery address', 'Stores', 'Store statuses', 'Total', 'Amount due', 'Currency']);
     const body = rows.slice(1);
     expect(body.map((r) => r[0])).toEqual([o.three!.orderNumber, o.four!.orderNumber, o.one!.orderNumber]);
     const four = body[1]!;
@@ -140,7 +135,7 @@ describe('the CSV export', () => {
     expect(four[3]).toBe(`'${HOSTILE_NAME}`);
     expect(four[5]).toBe("'+1 555 0202");
     expect(four[7]).toBe(A.store.name);
-    expect(four.slice(8)).toEqual(['40.00', 'USD']);
+    expect(four.slice(8)).toEqual([`${A.store.name}: pending`, '40.00', '40.00', 'USD']);
     expect(body[0]![7]).toBe([A.store.name, B.store.name].sort().join('; '));
     expect(body[0]![2]).toBe('cancelled');
   });

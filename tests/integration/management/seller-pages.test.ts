@@ -4,6 +4,7 @@ import { orderEvents, sellerOrders } from '../../../src/db/schema.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
+import { text } from '../../helpers/html.ts';
 import { forceStatus, place, snapshot } from './fixtures.ts';
 
 let t: TestApp;
@@ -57,18 +58,23 @@ describe('the seller dashboard', () => {
     expect(shippedTab).not.toContain(second.orderNumber);
   });
 
-  it('pages to older orders with a keyset link, without gaps or repeats', async () => {
+  it('pages to older and back to newer orders with keyset links and the position, without gaps or repeats', async () => {
     const { seller, order } = await shop();
     const placed = [];
     for (let i = 0; i < 23; i++) placed.push((await order(1)).orderNumber);
     const firstPage = await (await seller.get('/seller')).text();
-    const older = firstPage.match(/href="(\/seller\?cursor=\d+)">Older orders/)?.[1];
+    const older = firstPage.match(/href="(\/seller\?cursor=\d+)" rel="next">Older orders/)?.[1];
     expect(older).toBeDefined();
     const secondPage = await (await seller.get(older!)).text();
     const numbers = (h: string) => [...h.matchAll(/<h3[^>]*><a href="\/seller\/orders\/\d+">(OB-[0-9A-F]+)</g)].map((m) => m[1]);
     expect(numbers(firstPage)).toHaveLength(20);
     expect([...numbers(firstPage), ...numbers(secondPage)]).toEqual(placed.reverse());
     expect(secondPage).not.toContain('Older orders');
+    expect(text(firstPage)).toContain('Orders 1–20 of 23');
+    expect(text(secondPage)).toContain('Orders 21–23 of 23');
+    const newer = secondPage.match(/href="(\/seller\?before=\d+)" rel="prev">/)?.[1];
+    expect(numbers(await (await seller.get(newer!)).text())).toEqual(numbers(firstPage));
+    expect(firstPage).not.toContain('Newer orders');
   });
 
   it('without JavaScript, a button posts and redirects back to the same tab; a refused one says why', async () => {
@@ -141,6 +147,9 @@ describe('the seller dashboard', () => {
     expect(html).toContain(`<hx-partial hx-target="#seller-order-${a.id}" hx-swap="outerHTML">`);
     expect(html).not.toContain(`hx-target="#seller-order-${c.id}"`);
     expect(html).toContain('#999999: No such order.');
+    // Each failure is listed once.
+    expect(html.split(c.orderNumber)).toHaveLength(2);
+    expect(html.split('#999999')).toHaveLength(2);
     expect(html).toContain('<hx-partial hx-target="#seller-tabs"');
     const none = await seller.form('/seller/bulk', { status: 'confirmed' });
     expect(none.status).toBe(303);

@@ -105,7 +105,9 @@ describe('the /events stream of a customer', () => {
     expect(update!.data).toContain(`<hx-partial hx-target="#part-status-${teaPart.id}" hx-swap="outerHTML"><p id="part-status-${teaPart.id}" class="part-status"><span class="status status-confirmed">Confirmed</span>`);
     expect(update!.data).not.toContain(`part-status-${potsPart.id}`);
     // The order as a whole is still pending: the pot store has not acted; the cancel link goes, a store has.
-    expect(update!.data).toContain(`<hx-partial hx-target="#order-status-${placed.id}" hx-swap="outerHTML"><span id="order-status-${placed.id}"><span class="status status-pending">`);
+    expect(update!.data).toContain(`<hx-partial hx-target="#order-status-${placed.id}" hx-swap="outerHTML"><p id="order-status-${placed.id}" class="order-headline"><span class="order-state"><span class="status status-pending">Pending</span><span class="progress"> · 1 of 2 stores confirmed</span>`);
+    // What the customer pays is sent along, for when a store cancels its part.
+    expect(update!.data).toContain(`<hx-partial hx-target="#order-due-${placed.id}" hx-swap="outerHTML"><div id="order-due-${placed.id}" class="due">`);
     expect(update!.data).toContain(`<hx-partial hx-target="#order-cancel-${placed.id}" hx-swap="delete">`);
     expect(update!.data).toContain(`<hx-partial hx-target="#order-notices-${placed.id}" hx-swap="afterbegin">`);
     expect(update!.data).toContain(`${tea.store.name}: your order is now confirmed.`);
@@ -143,7 +145,8 @@ describe('pages with live updates', () => {
     const html = await (await (await signIn(origin, person.email)).get(`/orders/${placed.id}`)).text();
     expect(html).toContain(`hx-sse:connect="/events?after=${newest}"`);
     expect(html).toContain(`<ul id="order-notices-${placed.id}" class="live-notices" aria-live="polite"`);
-    expect(html).toContain(`<span id="order-status-${placed.id}">`);
+    expect(html).toContain(`<p id="order-status-${placed.id}" class="order-headline">`);
+    expect(html).toContain(`<div id="order-due-${placed.id}" class="due">`);
   });
 
   it("opening an order marks that order's notifications read, and Mark all read the rest", async () => {
