@@ -49,7 +49,8 @@ export async function deliveryHealth(sql: Sql): Promise<DeliveryHealth> {
   const [row] = await sql<DeliveryHealth[]>`
     with recent as materialized (
       select n.recipient_id, n.read_at, n.emailed_at, n.delivered_at, u.role,
-        greatest(0, extract(epoch from n.delivered_at - n.created_at) * 1000)::float8 as ms
+        -- greatest() skips nulls, so the undelivered are kept null explicitly.
+        case when n.delivered_at is not null then greatest(0, extract(epoch from n.delivered_at - n.created_at) * 1000)::float8 end as ms
       from notifications n join users u on u.id = n.recipient_id
       where n.created_at >= now() - interval '24 hours'
     ), figures as (
