@@ -30,9 +30,14 @@ function niceMax(max: number) {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** The frame shared by both kinds: the accessible image with its title and summary. */
+/**
+ * The frame shared by both kinds: the accessible image with its title and summary, under a visible
+ * caption (hidden from screen readers, which read the image's own name). On a narrow screen the
+ * chart keeps a readable size and scrolls sideways, so the box can take keyboard focus.
+ */
 const Frame = ({ id, title, summary, width, height, children }: { id: string; title: string; summary: string; width: number; height: number; children: unknown }) => (
-  <figure class="chart" id={id}>
+  <figure class="chart" id={id} tabindex={0}>
+    <figcaption aria-hidden="true">{title}</figcaption>
     <svg role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${width} ${height}`} width={width} height={height} preserveAspectRatio="xMinYMin meet">
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>{summary}</desc>
@@ -43,7 +48,7 @@ const Frame = ({ id, title, summary, width, height, children }: { id: string; ti
 
 /** Vertical columns in order (days): a scale on the left, the first, middle and last label below. */
 export function ColumnChart({ id, title, summary, bars, axis }: ChartProps) {
-  const width = 640;
+  const width = 800;
   const height = 220;
   const left = 64;
   const bottom = 24;
@@ -86,7 +91,7 @@ const short = (label: string, max = 26) => (label.length > max ? `${label.slice(
 
 /** Horizontal bars, one labelled row each (stores), the value written after the bar. */
 export function BarChart({ id, title, summary, bars }: Omit<ChartProps, 'axis'>) {
-  const width = 640;
+  const width = 800;
   const row = 24;
   const left = 190;
   const valueRoom = 90;

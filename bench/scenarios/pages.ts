@@ -41,6 +41,7 @@ export async function pages({ db, app, world, settings: s }: Bench) {
     [`/seller?cursor=${deep?.cursor ?? 1}`, seller],
     ['/admin/orders?status=pending', admin],
     ['/admin/stats', admin],
+    ['/admin/delivery', admin],
   ];
   const http = client(app.base, PARALLEL);
   const figures: PageFigure[] = [];
