@@ -31,11 +31,12 @@ beforeAll(async () => {
   mine = await makeSeller(t.database.db, [{}]);
   const other = await makeSeller(t.database.db, [{}]);
   const c = (await makeCustomer(t.database.db)).id;
+  // In placement order, as order ids follow it.
+  await order(c, today - 40 * DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 60 * MIN }]);
+  const read = await order(c, today - DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 10 * MIN }]);
+  await order(c, today, [{ store: other, status: 'pending' }]);
   await order(c, today + 1000, [{ store: mine, status: 'confirmed', confirmedAfter: 4 * MIN }, { store: other, status: 'confirmed', confirmedAfter: MIN }]);
   await order(c, today + 2000, [{ store: mine, status: 'pending' }]);
-  const read = await order(c, today - DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 10 * MIN }]);
-  await order(c, today - 40 * DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 60 * MIN }]);
-  await order(c, today, [{ store: other, status: 'pending' }]);
   // The store opened one of its orders: that notification is acknowledged.
   await t.database.db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.orderId, read.id), eq(notifications.recipientId, mine.user.id)));
 });
