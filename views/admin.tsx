@@ -1,11 +1,9 @@
-import type { Child } from 'hono/jsx';
-import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import { SELLER_ORDER_STATUSES } from '../src/db/schema.ts';
 import type { OrderFilters } from '../src/admin/schemas.ts';
 import type { AdminOrderRow, OutboxRow } from '../src/admin/service.ts';
-import type { Stats } from '../src/admin/stats.ts';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
 import { allowedFrom } from '../src/orders/status.ts';
-import { count, dateOnly, dateTime, money } from './format.ts';
+import { dateOnly, dateTime, money } from './format.ts';
 import { FormError, firstInvalid, type Errors } from './forms.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
@@ -44,7 +42,7 @@ const Select = ({ id, name, label, value, options, error, autofocus }: Control &
   </div>
 );
 
-const Input = ({ id, name, label, value, type = 'text', error, autofocus }: Control & { type?: string }) => (
+export const Input = ({ id, name, label, value, type = 'text', error, autofocus }: Control & { type?: string }) => (
   <div class={error ? 'field has-error' : 'field'}>
     <label for={id}>{label}</label>
     <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} autofocus={autofocus || undefined} />
@@ -217,112 +215,8 @@ export const AdminOrderPage = ({ order, currency, state }: { order: OrderView; c
     {order.sellerOrders.map((part) => (
       <Part orderId={order.id} part={part} currency={currency} state={state} />
     ))}
-    <Timeline entries={order.timeline} />
+    <Timeline orderId={order.id} entries={order.timeline} />
   </section>
-);
-
-/** "3 h 5 min" from seconds. */
-export function duration(seconds: number) {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return [d && `${d} d`, h && `${h} h`, m && `${m} min`].filter(Boolean).join(' ') || '0 min';
-}
-
-export function StatsPage({ stats, currency }: { stats: Stats; currency: string }) {
-  const totals = stats.days.reduce((a, d) => ({ orders: a.orders + d.orders, revenue: a.revenue + d.revenue }), { orders: 0, revenue: 0 });
-  return (
-    <section class="stats" aria-labelledby="stats-title">
-      <h1 id="stats-title">Stats</h1>
-      <p class="muted">Revenue counts the parts of orders that are not cancelled. Days are UTC.</p>
-      <div class="stats-grid">
-        <table id="stats-statuses">
-          <caption>Orders by status (all time)</caption>
-          <tbody>
-            {SELLER_ORDER_STATUSES.map((s: Status) => (
-              <tr>
-                <th scope="row">{STATUS_LABEL[s]}</th>
-                <td class="num">{count(stats.statuses[s])}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table id="stats-confirm">
-          <caption>Median time from order to confirmation (all time)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Store</th>
-              <th scope="col" class="num">Median</th>
-              <th scope="col" class="num">Confirmed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stats.confirmTimes.map((c) => (
-              <tr>
-                <th scope="row">{c.storeName}</th>
-                <td class="num">{duration(c.medianSeconds)}</td>
-                <td class="num">{count(c.confirmed)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <VolumeTable
-        id="stats-stores"
-        caption="Per store, last 30 days"
-        first="Store"
-        rows={stats.stores.map((s) => ({ label: s.storeName, orders: s.orders, revenue: s.revenue }))}
-        currency={currency}
-      />
-      <VolumeTable
-        id="stats-days"
-        caption="Per day, last 30 days"
-        first="Day"
-        rows={stats.days.map((d) => ({ label: <time datetime={d.day}>{dateOnly(`${d.day}T00:00:00Z`)}</time>, orders: d.orders, revenue: d.revenue }))}
-        total={totals}
-        currency={currency}
-      />
-    </section>
-  );
-}
-
-interface Volume {
-  orders: number;
-  revenue: number;
-}
-
-/** Orders and revenue per row (a store, a day), with an optional total. */
-const VolumeTable = (p: { id: string; caption: string; first: string; rows: (Volume & { label: Child })[]; total?: Volume; currency: string }) => (
-  <table id={p.id}>
-    <caption>{p.caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">{p.first}</th>
-        <th scope="col" class="num">Orders</th>
-        <th scope="col" class="num">Revenue</th>
-      </tr>
-    </thead>
-    <tbody>
-      {p.rows.map((r) => (
-        <tr>
-          <th scope="row">{r.label}</th>
-          <td class="num">{count(r.orders)}</td>
-          <td class="num">{money(r.revenue, p.currency)}</td>
-        </tr>
-      ))}
-    </tbody>
-    {p.total && (
-      <tfoot>
-        <tr>
-          <th scope="row">Total</th>
-          <td class="num">{count(p.total.orders)}</td>
-          <td class="num">{money(p.total.revenue, p.currency)}</td>
-        </tr>
-      </tfoot>
-    )}
-  </table>
 );
 
 export const OutboxPage = ({ rows, nextCursor }: { rows: OutboxRow[]; nextCursor: number | null }) => (

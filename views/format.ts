@@ -23,3 +23,13 @@ export function dateOnly(value: string | Date, timeZone = 'UTC') {
 
 const counter = new Intl.NumberFormat('en-US');
 export const count = (n: number) => counter.format(n);
+
+/** "3 h 5 min" from seconds. */
+export function duration(seconds: number) {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return [d && `${d} d`, h && `${h} h`, m && `${m} min`].filter(Boolean).join(' ') || '0 min';
+}

@@ -4,7 +4,7 @@ import { ItemsTable } from './items.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { DueAmount, OrderStatusText } from './order-state.tsx';
 import { Pager, pageQuery } from './pager.tsx';
-import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+import { STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 
 /**
  * One store's part status with the time it last changed. Its own element id lets a live update
@@ -70,9 +70,22 @@ export const OrderLiveUpdate = ({ order, part, noticeId, currency }: { order: Or
       <OrderDue order={order} currency={currency} />
     </hx-partial>
     {!customerCanCancel(order) && <hx-partial hx-target={`#order-cancel-${order.id}`} hx-swap="delete"></hx-partial>}
+    <TimelineUpdate orderId={order.id} entries={order.timeline} />
     <hx-partial hx-target={`#order-notices-${order.id}`} hx-swap="afterbegin">
       <Notice id={noticeId} type="order_status_update">
         {part.storeName}: your order is now {STATUS_LABEL[part.status].toLowerCase()}.
+      </Notice>
+    </hx-partial>
+  </>
+);
+
+/** The live message for a customer when a store first opened their order: the timeline and a line for screen readers. */
+export const OrderSeenUpdate = ({ order, part, noticeId }: { order: OrderView; part: SellerOrderPart; noticeId: number }) => (
+  <>
+    <TimelineUpdate orderId={order.id} entries={order.timeline} />
+    <hx-partial hx-target={`#order-notices-${order.id}`} hx-swap="afterbegin">
+      <Notice id={noticeId} type="order_seen">
+        {part.storeName} has seen your order.
       </Notice>
     </hx-partial>
   </>
@@ -164,7 +177,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
           )}
         </div>
       </div>
-      <Timeline entries={order.timeline} />
+      <Timeline orderId={order.id} entries={order.timeline} />
     </section>
   );
 }

@@ -1,13 +1,14 @@
 import type { Child } from 'hono/jsx';
 import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import type { SellerFigures } from '../src/orders/figures.ts';
 import type { Page, SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
 import { allowedFrom } from '../src/orders/status.ts';
-import { count, dateTime } from './format.ts';
-import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+import { count, dateTime, duration } from './format.ts';
+import { STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
 import { UnreadBadge } from './layout.tsx';
-import { Notice } from './live.tsx';
+import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { Pager, type PageLink } from './pager.tsx';
 
 const ACTION_LABEL: Partial<Record<Status, string>> = { confirmed: 'Confirm', shipped: 'Mark shipped', delivered: 'Mark delivered' };
@@ -208,12 +209,16 @@ export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId }: Live
   </>
 );
 
-/** The live message when someone else (the customer, an admin) changed the seller's part: the row in place. */
-export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, from }: LiveProps & { from?: Status }) => (
+/**
+ * The live message when someone else (the customer, an admin) changed the seller's part: the row
+ * in place, and the timeline where the order's own page shows it.
+ */
+export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, from, timeline }: LiveProps & { from?: Status; timeline: TimelineEntry[] }) => (
   <>
     <hx-partial hx-target={`#seller-order-${row.id}`} hx-swap="outerHTML">
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-partial>
+    <TimelineUpdate orderId={row.id} entries={timeline} />
     <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : SELLER_ORDER_STATUSES} />
     <BadgeUpdate unread={unread} />
     <hx-partial hx-target="#live-notices" hx-swap="afterbegin">
@@ -269,14 +274,16 @@ export interface DashboardProps {
   live?: Child;
   /** The list shows the newest orders a new one belongs above (first page of "All" or "Pending"): live rows go in. */
   takesNewOrders?: boolean;
+  figures?: SellerFigures;
 }
 
-export function SellerDashboard({ counts, status, page, currency, live, takesNewOrders }: DashboardProps) {
+export function SellerDashboard({ counts, status, page, currency, live, takesNewOrders, figures }: DashboardProps) {
   const { rows } = page;
   return (
     <section id="seller-dashboard" aria-labelledby="seller-title">
       {live}
       <h1 id="seller-title">Orders</h1>
+      {figures && <SellerFiguresPanel figures={figures} />}
       <SellerTabs counts={counts} current={status} />
       <div id="seller-message" role="status" aria-live="polite"></div>
       <form id="seller-bulk" class="bulk" method="post" action="/seller/bulk" hx-post="/seller/bulk" hx-target="#seller-message" hx-swap="innerHTML">
@@ -303,17 +310,49 @@ export function SellerDashboard({ counts, status, page, currency, live, takesNew
   );
 }
 
-/** The seller's part of one order, with its timeline. */
-export const SellerOrderPage = ({ row, currency, timeline }: { row: Row; currency: string; timeline: TimelineEntry[] }) => (
+/**
+ * The seller's part of one order, with its timeline. `after`: the seller's newest notification id
+ * when the page was read; its stream keeps the row, the timeline and the badge live from there.
+ */
+export const SellerOrderPage = ({ row, currency, timeline, after }: { row: Row; currency: string; timeline: TimelineEntry[]; after: number }) => (
   <section class="seller-order-page" aria-labelledby="order-title">
     <p>
       <a href="/seller">← All orders</a>
     </p>
     <h1 id="order-title">Order {row.orderNumber}</h1>
+    <div id="seller-live" hx-swap="none" {...liveStream(after)}>
+      <LiveNotices id="live-notices" />
+    </div>
     <div id="seller-message" role="status" aria-live="polite"></div>
     <SellerOrderRow row={row} currency={currency} />
-    <Timeline entries={timeline} />
+    <Timeline orderId={row.id} entries={timeline} />
   </section>
+);
+
+/** The store's own figures at the top of its dashboard: what the shop judges it by. */
+export const SellerFiguresPanel = ({ figures }: { figures: SellerFigures }) => (
+  <dl id="seller-figures" class="seller-figures" aria-label="Your store's figures">
+    <div>
+      <dt>Orders today</dt>
+      <dd>{count(figures.ordersToday)}</dd>
+    </div>
+    <div>
+      <dt>Not yet opened</dt>
+      <dd>{count(figures.unacknowledged)}</dd>
+    </div>
+    <div>
+      <dt>Median time to confirm (30 days)</dt>
+      <dd>
+        {figures.medianConfirmSeconds === null ? (
+          <span class="muted">No confirmed orders yet</span>
+        ) : (
+          <>
+            {duration(figures.medianConfirmSeconds)} <span class="muted">over {count(figures.confirmed)} confirmed</span>
+          </>
+        )}
+      </dd>
+    </div>
+  </dl>
 );
 
 /** Without JavaScript, "Cancel" opens this page to confirm. */

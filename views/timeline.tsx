@@ -15,15 +15,18 @@ export const StatusBadge = ({ status }: { status: Status }) => <span class={`sta
 function describe(e: TimelineEntry) {
   const part = e.storeName ? ` (${e.storeName})` : '';
   if (e.type === 'placed') return 'Order placed';
-  if (e.type === 'seen') return `Seen by the seller${part}`;
+  if (e.type === 'seen') return `Seen by the store${part}`;
   const change = `${e.from ? STATUS_LABEL[e.from] : '?'} → ${e.status ? STATUS_LABEL[e.status] : '?'}${part}`;
   return e.type === 'override' ? `Status overridden: ${change}` : change;
 }
 
-/** An order's history, oldest first: what happened, to which part, by whom and when. */
-export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+/**
+ * An order's history, oldest first: what happened, to which part, by whom and when. Its id carries
+ * the order's, so a live message (TimelineUpdate) replaces exactly this order's timeline.
+ */
+export function Timeline({ orderId, entries }: { orderId: number; entries: TimelineEntry[] }) {
   return (
-    <section class="timeline" aria-labelledby="timeline-title">
+    <section id={`timeline-${orderId}`} class="timeline" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
       <ol>
         {entries.map((e) => (
@@ -37,3 +40,13 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
     </section>
   );
 }
+
+/**
+ * The timeline as it is now, in place of the one on the page: for live messages and htmx responses.
+ * The whole list is replaced, so a message replayed after a reconnect never adds an entry twice.
+ */
+export const TimelineUpdate = ({ orderId, entries }: { orderId: number; entries: TimelineEntry[] }) => (
+  <hx-partial hx-target={`#timeline-${orderId}`} hx-swap="outerHTML">
+    <Timeline orderId={orderId} entries={entries} />
+  </hx-partial>
+);

@@ -49,6 +49,7 @@ export async function pages({ db, app, world, settings: s }: Bench) {
     ['/admin/orders?q=customer17%40', admin],
     ['/admin/orders?q=5550001', admin],
     ['/admin/stats', admin],
+    ['/admin/delivery', admin],
   ];
   const http = client(app.base, PARALLEL);
   const figures: PageFigure[] = [];

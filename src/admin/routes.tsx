@@ -1,18 +1,21 @@
 import { Hono, type Context } from 'hono';
-import { AdminOrderPage, AdminOrdersPage, OutboxPage, StatsPage } from '../../views/admin.tsx';
+import { AdminOrderPage, AdminOrdersPage, OutboxPage } from '../../views/admin.tsx';
+import { DeliveryPage } from '../../views/delivery.tsx';
+import { StatsPage } from '../../views/stats.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { Invalid } from '../http/errors.ts';
 import { page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
+import { deliveryHealth } from '../notifications/delivery.ts';
 import { orderFor } from '../orders/queries.ts';
 import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
-import { orderFiltersSchema, outboxPageSchema, overrideSchema } from './schemas.ts';
+import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
-import { stats } from './stats.ts';
+import { findStore, stats } from './stats.ts';
 
 type C = Context<AppEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user')! });
@@ -80,8 +83,13 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .get('/admin/stats', async (c) => {
     const { sql, currency } = deps(c);
-    return page(c, 'Stats', <StatsPage stats={await stats(sql)} currency={currency} />);
+    const values = c.req.query();
+    c.set('renderForm', (err) => <StatsPage stats={null} values={values} errors={err.fields ?? { store: err.message }} currency={currency} />);
+    const filters = parse(statsFiltersSchema, values);
+    const store = filters.store ? await findStore(sql, filters.store) : null;
+    return page(c, 'Stats', <StatsPage stats={await stats(sql, filters, store)} values={values} currency={currency} />);
   })
+  .get('/admin/delivery', async (c) => page(c, 'Notification delivery', <DeliveryPage health={await deliveryHealth(deps(c).sql)} />))
   .get('/admin/outbox', async (c) => {
     const { cursor } = parse(outboxPageSchema, c.req.query());
     const list = await outbox(deps(c).sql, cursor);

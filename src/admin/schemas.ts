@@ -36,3 +36,27 @@ export const overrideSchema = z.object({
 });
 
 export const outboxPageSchema = z.object({ cursor: z.preprocess(blank, z.coerce.number().int().positive().optional()) });
+
+const STATS_MAX_DAYS = 366;
+const STATS_DEFAULT_DAYS = 30;
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+
+/**
+ * The stats page's choice, a plain GET form: a store (its number or part of its name, so the page
+ * never lists thousands of stores) and a range of UTC days, by default the last 30, at most a year.
+ */
+export const statsFiltersSchema = z
+  .object({
+    store: z.preprocess(blank, z.string().trim().max(100, 'Store has at most 100 characters.').optional()),
+    from: day('From'),
+    to: day('To'),
+  })
+  .transform((f) => {
+    const to = f.to ?? isoDay(Date.now());
+    return { store: f.store, to, from: f.from ?? isoDay(Date.parse(to) - (STATS_DEFAULT_DAYS - 1) * DAY_MS) };
+  })
+  .refine((f) => f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' })
+  .refine((f) => f.from > f.to || daysBetween(f.from, f.to) <= STATS_MAX_DAYS, { path: ['from'], message: `Choose at most ${STATS_MAX_DAYS} days.` });
+export type StatsFilters = z.infer<typeof statsFiltersSchema>;

@@ -1,4 +1,4 @@
-import { OrderLiveUpdate } from '../../views/orders.tsx';
+import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
 import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
 import type { Sql } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Role, type Status } from '../db/schema.ts';
@@ -16,16 +16,24 @@ async function recipientOf(sql: Sql, userId: string) {
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
 async function forSeller(sql: Sql, viewer: Viewer, unread: number, currency: string, notice: Notice) {
-  const [row, counts] = await Promise.all([sellerOrderRow(sql, viewer, notice.orderId), sellerStatusCounts(sql, viewer)]);
+  const isNew = notice.type === 'order_notification';
+  // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
+  const [row, counts, order] = await Promise.all([
+    sellerOrderRow(sql, viewer, notice.orderId),
+    sellerStatusCounts(sql, viewer),
+    isNew ? undefined : orderFor(sql, viewer, notice.orderId),
+  ]);
   const props = { row, currency, counts, unread, noticeId: notice.id };
-  if (notice.type === 'order_notification') return <NewOrderUpdate {...props} />;
-  return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} />;
+  if (!order) return <NewOrderUpdate {...props} />;
+  return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }
 
 async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: Notice) {
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
-  return part ? <OrderLiveUpdate order={order} part={part} noticeId={notice.id} currency={currency} /> : null;
+  if (!part) return null;
+  if (notice.type === 'order_seen') return <OrderSeenUpdate order={order} part={part} noticeId={notice.id} />;
+  return <OrderLiveUpdate order={order} part={part} noticeId={notice.id} currency={currency} />;
 }
 
 /**

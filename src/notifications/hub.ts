@@ -30,7 +30,8 @@ export class Hub {
   private pendingIds: number[] = [];
   private catchUpWanted = false;
   private draining = false;
-  private delivered = new Set<number>();
+  /** Notice id -> when a stream here first wrote it (ms), until the next batched update. */
+  private delivered = new Map<number, number>();
   private deliveredTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -73,9 +74,13 @@ export class Hub {
     this.kick();
   }
 
-  /** A stream wrote this notice: the email fallback must leave it alone. Batched into one update. */
+  /**
+   * A stream wrote this notice: the email fallback must leave it alone, and /admin/delivery
+   * measures from its commit to this first write. Only the first write per id is kept, and the
+   * ids go to the database in one update per DELIVERED_FLUSH_MS, never a query per write.
+   */
   markDelivered(id: number) {
-    this.delivered.add(id);
+    if (!this.delivered.has(id)) this.delivered.set(id, Date.now());
     this.deliveredTimer ??= setTimeout(() => void this.flushDelivered(), DELIVERED_FLUSH_MS);
   }
 
@@ -141,8 +146,8 @@ export class Hub {
   private async flushDelivered() {
     this.deliveredTimer = undefined;
     if (!this.delivered.size) return;
-    const ids = [...this.delivered];
-    this.delivered = new Set();
-    await markDelivered(this.sql, ids).catch((err) => this.log.error({ err }, 'marking notifications delivered failed'));
+    const written = this.delivered;
+    this.delivered = new Map();
+    await markDelivered(this.sql, written).catch((err) => this.log.error({ err }, 'marking notifications delivered failed'));
   }
 }

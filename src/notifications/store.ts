@@ -46,9 +46,20 @@ export const noticesSince = (sql: Sql, cursors: Map<string, number>) =>
       on n.recipient_id = c.recipient and n.id > c.after
     order by n.id`.then(toNotices);
 
-/** Written to an open stream: the email fallback leaves these alone. */
-export const markDelivered = (sql: Sql, ids: number[]) =>
-  sql`update notifications set delivered_at = now() where id = any(${ids}::bigint[]) and delivered_at is null`;
+/**
+ * Written to an open stream (id -> when, in this process's ms): the email fallback leaves these
+ * alone. Only the first delivery is kept. The time is stored as the database's now() less how
+ * long ago the write was, so that it is on the same clock as created_at (set by the database)
+ * even when the app's clock differs, and the commit-to-stream latency stays exact.
+ */
+export function markDelivered(sql: Sql, written: Map<number, number>) {
+  const sentAt = Date.now();
+  const ids = [...written.keys()];
+  const ages = [...written.values()].map((at) => Math.max(0, sentAt - at));
+  return sql`update notifications n set delivered_at = now() - d.age * interval '1 millisecond'
+    from unnest(${ids}::bigint[], ${ages}::int[]) d(id, age)
+    where n.id = d.id and n.delivered_at is null`;
+}
 
 /** Marks the reader's own notifications up to `upTo` read; returns how many changed. */
 export async function markRead(sql: Sql, recipientId: string, upTo: number | undefined): Promise<number> {

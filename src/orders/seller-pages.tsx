@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BulkReport, CancelConfirmPage, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
 import { SellerLiveBar } from '../../views/live.tsx';
+import { TimelineUpdate } from '../../views/timeline.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
 import { formBody, localPath } from '../http/body.ts';
@@ -10,6 +11,7 @@ import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
+import { sellerFigures } from './figures.ts';
 import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
 import { idParam, pageSchema, pathId } from './schemas.ts';
 import { changeMany } from './seller-bulk.ts';
@@ -45,6 +47,12 @@ const currentTab = (c: C) => {
   return SELLER_ORDER_STATUSES.find((s) => s === status);
 };
 
+/** Whether the htmx request came from this order's own page, which shows its timeline. */
+const fromOrderPage = (c: C, id: number) => {
+  const from = c.req.header('hx-current-url');
+  return !!from && new URL(from, c.req.url).pathname === `/seller/orders/${id}`;
+};
+
 export const sellerPages = new Hono<AppEnv>()
   .use('/seller', requireRole('seller'))
   .use('/seller/*', requireRole('seller'))
@@ -53,7 +61,7 @@ export const sellerPages = new Hono<AppEnv>()
     const query = parse(pageSchema, c.req.query());
     // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
     const after = await latestId(sql, viewer.id);
-    const [counts, list] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query)]);
+    const [counts, list, figures] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query), sellerFigures(sql, viewer)]);
     const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,
@@ -65,16 +73,19 @@ export const sellerPages = new Hono<AppEnv>()
         currency={currency}
         live={<SellerLiveBar after={after} />}
         takesNewOrders={takesNewOrders}
+        figures={figures}
       />,
     );
   })
   .get('/seller/orders/:id', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const id = orderId(c);
+    // Read before the order, so a change committed in between is replayed by the stream rather than lost.
+    const after = await latestId(sql, viewer.id);
     const row = await sellerOrderRow(sql, viewer, id);
     await Promise.all([markSeen(sql, viewer, id), markOrderRead(sql, viewer.id, id)]);
     const order = await orderFor(sql, viewer, id);
-    return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} />);
+    return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} after={after} />);
   })
   .get('/seller/orders/:id/row', async (c) => {
     const { sql, viewer, currency } = ctx(c);
@@ -105,11 +116,12 @@ export const sellerPages = new Hono<AppEnv>()
       setFlash(c, note);
       return c.redirect(backTo(c, form.back), 303);
     }
-    const counts = await sellerStatusCounts(sql, viewer);
+    const [counts, order] = await Promise.all([sellerStatusCounts(sql, viewer), fromOrderPage(c, id) ? orderFor(sql, viewer, id) : undefined]);
     return c.html(
       <>
         <SellerOrderRow row={row} currency={currency} message={refused} focusNext />
         <SellerSideUpdates counts={counts} current={currentTab(c)} note={note} />
+        {order && <TimelineUpdate orderId={id} entries={order.timeline} />}
       </>,
       refused ? 409 : 200,
     );

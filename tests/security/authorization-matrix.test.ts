@@ -144,6 +144,7 @@ const ROUTES: Route[] = [
   { route: 'POST /admin/orders/:id/parts/:partId/status', changes: ['admin'], run: form((x) => `/admin/orders/${id(x)}/parts/${x.order.sellerOrders[0]!.id}/status`, () => ({ status: 'confirmed', reason: 'Phoned the store' })), expect: expectFor(303, 403, 403, 403, 403, 303) },
   { route: 'GET /admin/stats', run: get(() => '/admin/stats'), expect: expectFor(303, 403, 403, 403, 403, 200) },
   { route: 'GET /admin/outbox', run: get(() => '/admin/outbox'), expect: expectFor(303, 403, 403, 403, 403, 200) },
+  { route: 'GET /admin/delivery', run: get(() => '/admin/delivery'), expect: expectFor(303, 403, 403, 403, 403, 200) },
   // The order API
   { route: 'POST /api/orders', run: api('POST', () => '/api/orders', { items: [{ productId: 0, quantity: 1 }], deliveryAddress: '5 Neutral Street' }), expect: expectFor(401, 400, 400, 403, 403, 403) },
   { route: 'GET /api/orders', run: get(() => '/api/orders'), expect: expectFor(401, 200, 200, 403, 403, 403) },

@@ -163,7 +163,7 @@ describe('the seller dashboard', () => {
     await seller.get(`/seller/orders/${o.id}`);
     expect(first).toContain(`Order ${o.orderNumber}`);
     expect(first).toContain('Order placed');
-    expect(first).toContain('Seen by the seller');
+    expect(first).toContain('Seen by the store');
     expect(first).not.toContain('Kettle of another store');
     const seen = await t.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, o.id), eq(orderEvents.type, 'seen')));
     expect(seen).toHaveLength(1);
