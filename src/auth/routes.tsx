@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { LoginPage, SignupPage } from '../../views/auth.tsx';
 import type { Role } from '../db/schema.ts';
-import { formBody, jsonBody, localPath } from '../http/body.ts';
+import { formBody, jsonBody } from '../http/body.ts';
+import { safeRedirect } from '../http/redirect.ts';
 import type { AppEnv } from '../http/env.ts';
 import { page } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
@@ -21,7 +22,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = await login(database, auth, parse(loginSchema, values), config.LOGIN_MAX_FAILURES);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     const { user } = await auth.validateSession(session.id);
-    return c.redirect(localPath(next, homeFor(user!.role)), 303);
+    return c.redirect(safeRedirect(next, homeFor(user!.role)), 303);
   })
   .get('/signup', (c) => page(c, 'Sign up', <SignupPage />))
   .post('/signup', async (c) => {

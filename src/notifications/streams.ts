@@ -154,7 +154,7 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
   );
   return c.body(body, 200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
+    'Cache-Control': 'no-cache, no-store, no-transform',
     'X-Accel-Buffering': 'no',
   });
 }

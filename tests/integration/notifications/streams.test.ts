@@ -8,7 +8,8 @@ import { apiClient, makeCustomer, makeSeller, signIn } from '../../helpers/facto
 import { SseStream } from '../../helpers/sse.ts';
 import { order, payloadOf, sleep, streamOf } from './support.ts';
 
-const served = servedApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1' });
+const METRICS_TOKEN = 'streams-test-metrics-token';
+const served = servedApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1', METRICS_TOKEN });
 let t: TestApp;
 let origin: string;
 beforeAll(() => {
@@ -174,7 +175,7 @@ describe('marking notifications read', () => {
 
 describe('GET /metrics', () => {
   it('shows notifications created and delivered, delivery latency and open streams', async () => {
-    const res = await fetch(`${origin}/metrics`);
+    const res = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
