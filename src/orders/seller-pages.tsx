@@ -34,10 +34,9 @@ const orderId = (c: C) => pathId(c.req.param('id'));
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */
 function backTo(c: C, back?: string) {
   if (back) return safeRedirect(back, '/seller');
-  const referer = c.req.header('referer');
-  if (!referer) return '/seller';
-  const url = new URL(referer, c.req.url);
-  return url.host === new URL(c.req.url).host ? safeRedirect(url.pathname + url.search, '/seller') : '/seller';
+  const header = c.req.header('referer');
+  const referer = header ? URL.parse(header) : null;
+  return referer?.origin === new URL(c.req.url).origin ? safeRedirect(referer.pathname + referer.search, '/seller') : '/seller';
 }
 
 /** The tab the request came from, so that the tabs keep showing it after an htmx swap. */
