@@ -8,7 +8,7 @@ const BATCH = 5000;
 const EVERY_MS = 3600_000;
 const FIRST_AFTER_MS = 60_000;
 // Any fixed 64-bit key, the same in every process.
-const LOCK_KEY = 0x6f62_7265_7465;
+export const RETENTION_LOCK_KEY = 0x6f62_7265_7465;
 
 export interface RetentionOptions {
   notificationsKeepDays: number;
@@ -59,7 +59,7 @@ export function startRetention(sql: Sql, opts: RetentionOptions, log: Logger, re
   async function runOnce(): Promise<RetentionRun> {
     const conn = await sql.reserve();
     try {
-      const [lock] = await conn<{ got: boolean }[]>`select pg_try_advisory_lock(${LOCK_KEY}::bigint) as got`;
+      const [lock] = await conn<{ got: boolean }[]>`select pg_try_advisory_lock(${RETENTION_LOCK_KEY}::bigint) as got`;
       if (!lock!.got) return { ran: false, deleted: { sessions: 0, rateLimitHits: 0, notifications: 0 } };
       try {
         const deleted = {
@@ -77,7 +77,7 @@ export function startRetention(sql: Sql, opts: RetentionOptions, log: Logger, re
         if (deleted.sessions + deleted.rateLimitHits + deleted.notifications) log.info({ deleted }, 'retention pass deleted old rows');
         return { ran: true, deleted };
       } finally {
-        await conn`select pg_advisory_unlock(${LOCK_KEY}::bigint)`;
+        await conn`select pg_advisory_unlock(${RETENTION_LOCK_KEY}::bigint)`;
       }
     } finally {
       conn.release();

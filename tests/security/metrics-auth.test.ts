@@ -14,7 +14,8 @@ describe('/metrics answers only a scraper with METRICS_TOKEN', () => {
 
   it('401 without the token, with a wrong one, or with a session token (even an admin\'s)', async () => {
     const admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${admin.token}` }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${admin.token}` }];
+    for (const headers of variants) {
       const res = await new Client(t.app).get('/metrics', headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       const text = await res.text();
@@ -43,7 +44,8 @@ describe('/metrics without METRICS_TOKEN configured', () => {
   afterAll(() => t.close());
 
   it('does not exist (404), whatever is sent', async () => {
-    for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer anything-at-all-here' }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer anything-at-all-here' }];
+    for (const headers of variants) {
       const res = await new Client(t.app).get('/metrics', headers);
       expect(res.status).toBe(404);
       expect(await res.text()).not.toContain('nodejs_');

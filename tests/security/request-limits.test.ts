@@ -24,7 +24,8 @@ describe('bulk actions take at most 100 orders', () => {
     const seller = await signIn(t.app, s.user.email);
     const pending = async () => (await t.database.sql<{ n: number }[]>`select count(*)::int as n from seller_orders where seller_id = ${s.store.id} and status = 'pending'`)[0]!.n;
 
-    for (const headers of [{}, { 'hx-request': 'true' }]) {
+    const variants: Record<string, string>[] = [{}, { 'hx-request': 'true' }];
+    for (const headers of variants) {
       const res = await seller.form('/seller/bulk', { status: 'confirmed', ids }, headers);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);

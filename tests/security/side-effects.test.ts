@@ -42,13 +42,13 @@ const unread = async (userId: string, orderId: number) =>
 const seenEvents = async (orderId: number) =>
   (await t.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'seen')))).length;
 
-const CROSS_SITE = [
+const CROSS_SITE: Record<string, string>[] = [
   { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
   { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'navigate' },
   // A browser without Fetch Metadata, following a link on another site that sent its address.
   { referer: 'https://evil.example/page' },
 ];
-const OWN = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }];
+const OWN: Record<string, string>[] = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }];
 
 describe('a cross-site GET shows the order and changes nothing', () => {
   it('seller order page: not seen, not read', async () => {
