@@ -3,12 +3,14 @@ import type { Logger } from '../ops/log.ts';
 
 /**
  * Who has a stream open on this process, mirrored to the presence table (one row per user and
- * process) so that any process can tell whether a seller is online. Rows are refreshed every
- * heartbeat; a process that died leaves rows that go stale and are ignored.
+ * process) so that any process can tell whether a seller is online. Every heartbeat the table is
+ * made to match this process's counts again; a process that died leaves rows that go stale and
+ * are ignored.
  */
 export class Presence {
   private readonly counts = new Map<string, number>();
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Each user's changes run in order; different users' run side by side. */
+  private readonly chains = new Map<string, Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -28,7 +30,7 @@ export class Presence {
    * taking the last place; the write queue keeps it in order with this process's own opens and closes.
    */
   tryOpen(userId: string, max: number): Promise<boolean> {
-    return this.queue(async () => {
+    return this.queue(userId, async () => {
       const mine = (this.counts.get(userId) ?? 0) + 1;
       const opened = await this.sql.begin(async (begun) => {
         const tx = begun as unknown as Sql;
@@ -46,7 +48,7 @@ export class Presence {
   }
 
   closed(userId: string) {
-    void this.queue(() => {
+    void this.queue(userId, () => {
       const streams = (this.counts.get(userId) ?? 1) - 1;
       if (streams > 0) this.counts.set(userId, streams);
       else this.counts.delete(userId);
@@ -69,30 +71,39 @@ export class Presence {
 
   async close() {
     clearInterval(this.timer);
+    await Promise.all(this.chains.values());
     this.counts.clear();
-    await this.queue(() => this.sql`delete from presence where process_id = ${this.processId}`);
-  }
-
-  /** One statement for every user with a stream here. */
-  private refresh() {
-    void this.queue(async () => {
-      if (!this.counts.size) return;
-      const users = [...this.counts.keys()];
-      const streams = [...this.counts.values()];
-      await this.sql`
-        insert into presence (user_id, process_id, streams)
-        select u, ${this.processId}, s from unnest(${users}::text[], ${streams}::int[]) x(u, s)
-        on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`;
-    });
+    await this.sql`delete from presence where process_id = ${this.processId}`.catch((err) => this.log.warn({ err }, 'presence write failed'));
   }
 
   /**
-   * Changes run one at a time and in order, counts and writes together, so a quick open-then-close
-   * never leaves a row behind. A failed write is logged; with `rethrow` its caller also hears of it.
+   * Makes this process's rows match its counts, in one statement: fresh heartbeats, and rows that a
+   * failed write or a write overtaken by another left wrong are set right (or deleted) within a beat.
    */
-  private queue<T>(change: () => Promise<T>, rethrow?: true): Promise<T> {
-    const done = this.writes.then(change);
-    this.writes = done.catch((err) => this.log.warn({ err }, 'presence write failed'));
-    return rethrow ? done : (this.writes as Promise<T>);
+  private refresh() {
+    const users = [...this.counts.keys()];
+    const streams = [...this.counts.values()];
+    void this.sql`
+      with gone as (delete from presence where process_id = ${this.processId} and not (user_id = any(${users}::text[])))
+      insert into presence (user_id, process_id, streams)
+      select u, ${this.processId}, s from unnest(${users}::text[], ${streams}::int[]) x(u, s)
+      on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`.catch((err) =>
+      this.log.warn({ err }, 'presence refresh failed'),
+    );
+  }
+
+  /**
+   * A user's changes run one at a time and in order, counts and writes together, so a quick
+   * open-then-close never leaves a row behind. A failed write is logged; with `rethrow` its caller
+   * also hears of it.
+   */
+  private queue<T>(userId: string, change: () => Promise<T>, rethrow?: true): Promise<T> {
+    const done = (this.chains.get(userId) ?? Promise.resolve()).then(change);
+    const settled = done.catch((err) => this.log.warn({ err, userId }, 'presence write failed'));
+    this.chains.set(userId, settled);
+    void settled.then(() => {
+      if (this.chains.get(userId) === settled) this.chains.delete(userId);
+    });
+    return rethrow ? done : (settled as Promise<T>);
   }
 }
