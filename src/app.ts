@@ -7,6 +7,7 @@ import { loadSession, refuseCrossOrigin } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import type { AppEnv, Deps } from './http/env.ts';
 import { AppError } from './http/errors.ts';
+import { noStore } from './http/no-store.ts';
 import { onError } from './http/on-error.tsx';
 import { adminRoutes } from './admin/routes.tsx';
 import { catalogRoutes } from './catalog/routes.tsx';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is over 64 KiB.'); } }));
   app.use(bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is too large.'); } }));
   app.use(loadSession);
+  app.use(noStore);
   app.use(refuseCrossOrigin);
   app.route('/', authRoutes);
   app.route('/', orderApi);

@@ -18,12 +18,24 @@ const schema = z.object({
   DB_POOL_MAX: int(10, 1),
   ORDER_RATE_LIMIT_PER_MINUTE: int(10, 1),
   LOGIN_MAX_FAILURES: int(5, 1),
+  LOGIN_MAX_FAILURES_PER_CLIENT: int(50, 1),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(100, 1),
+  // How many proxies stand in front of the app: the client address is the one the outermost of
+  // them saw, read from X-Forwarded-For. 0 (default): the socket's address, the header ignored.
+  TRUST_PROXY: z.preprocess(
+    (v) => ({ true: '1', false: '0' })[String(v)] ?? v,
+    int(0).pipe(z.number().max(10, 'must be the number of proxies in front of the app (0 to 10), or true/false')),
+  ),
   DELIVERY_DAYS: int(5),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code such as USD').default('USD'),
   NOTIFY_EMAIL_AFTER_SECONDS: int(120),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().default('Orderbell <orders@orderbell.test>'),
   SSE_HEARTBEAT_SECONDS: int(15, 1),
+  MAX_STREAMS_PER_USER: int(32, 1),
+  METRICS_TOKEN: z.string().min(16, 'must have at least 16 characters').optional(),
+  REQUEST_TIMEOUT_SECONDS: int(30, 1),
+  NOTIFICATIONS_KEEP_DAYS: int(90, 1),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import { connect } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedDemo } from './db/seed.ts';
+import { serverOptions } from './http/server-options.ts';
 import { startNotifications } from './notifications/index.ts';
 import { createLogger } from './ops/log.ts';
 
@@ -32,7 +33,7 @@ if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.db, log);
 const auth = createAuth(database.db, config.NODE_ENV === 'production');
 const notifications = await startNotifications(database, config, log, { url: databaseUrl });
 const app = createApp({ database, config, log, auth, notifications });
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) }, (info) =>
   log.info({ port: info.port, url: `http://localhost:${info.port}` }, 'orderbell is listening'),
 );
 

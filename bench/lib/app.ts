@@ -20,7 +20,11 @@ export const appEnv = (databaseUrl: string, port: number, poolMax: number, heart
   DB_POOL_MAX: String(poolMax),
   ORDER_RATE_LIMIT_PER_MINUTE: '1000000',
   SSE_HEARTBEAT_SECONDS: String(heartbeatSeconds),
+  METRICS_TOKEN: BENCH_METRICS_TOKEN,
 });
+
+/** The bench reads the app's own /metrics, which answers only with this token. */
+export const BENCH_METRICS_TOKEN = 'orderbell-bench-metrics-token';
 
 /** Starts `src/server.ts` as its own Node process, exactly as in production, and waits for /healthz. */
 export async function startApp(databaseUrl: string, poolMax: number, heartbeatSeconds: number, extraArgs: string[] = []): Promise<AppProcess> {

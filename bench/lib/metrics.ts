@@ -1,6 +1,8 @@
+import { BENCH_METRICS_TOKEN } from './app.ts';
+
 /** Reads the app's Prometheus text from GET /metrics into name -> value (labels ignored, first sample wins). */
 export async function scrape(base: string): Promise<Map<string, number>> {
-  const text = await fetch(`${base}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  const text = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } }).then((r) => (r.ok ? r.text() : ''), () => '');
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

@@ -3,11 +3,15 @@ import type { AdminOrderRow } from './service.ts';
 // A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) gets a leading apostrophe.
 const FORMULA = /^[=+\-@\t\r]/;
 
-/** One CSV cell (RFC 4180 quoting), with text that a spreadsheet would run as a formula neutralised. */
+/**
+ * One CSV cell (RFC 4180 quoting), with text that a spreadsheet would run as a formula neutralised.
+ * Quoted whenever it holds a quote, a line break or a separator: spreadsheets in many locales split
+ * on `;` (and some on tabs), so an unquoted `;` would shift every later column of the row.
+ */
 export function csvCell(value: string | number): string {
   if (typeof value === 'number') return String(value);
   const safe = FORMULA.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",;\t\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export const csvLine = (cells: (string | number)[]) => `${cells.map(csvCell).join(',')}\r\n`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
+import { COLUMN_MAX, idSchema } from '../http/numbers.ts';
+import { visibleText } from '../http/text.ts';
 import { statusSchema } from '../orders/schemas.ts';
 
 // An empty field in a GET form means "no filter".
@@ -14,7 +16,7 @@ export type Sort = (typeof SORTS)[number];
 export const orderFiltersSchema = z
   .object({
     status: z.preprocess(blank, z.enum(SELLER_ORDER_STATUSES, { error: 'Choose a status from the list.' }).optional()),
-    store: z.preprocess(blank, z.coerce.number({ error: 'Choose a store from the list.' }).int().positive('Choose a store from the list.').optional()),
+    store: z.preprocess(blank, idSchema('int4', 'Choose a store from the list.').optional()),
     from: day('From'),
     to: day('To'),
     q: z.preprocess(blank, z.string().trim().max(200, 'Search has at most 200 characters.').optional()),
@@ -22,20 +24,24 @@ export const orderFiltersSchema = z
     // Keyset: the last id seen, or "total.id" when sorting by total.
     cursor: z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, 'That page link is broken.').optional()),
   })
-  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' });
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' })
+  .refine((f) => !f.cursor || cursorFits(f.cursor, f.sort), { path: ['cursor'], message: 'That page link is broken.' });
+
+/** A keyset cursor holds what its columns can: "id" (bigint), or "total.id" (int4 total) when sorting by total. */
+function cursorFits(cursor: string, sort: Sort) {
+  const [first, second] = cursor.split('.').map(Number) as [number, number | undefined];
+  if (sort !== 'total') return second === undefined && first >= 1 && first <= COLUMN_MAX.int8;
+  return second !== undefined && first <= COLUMN_MAX.int4 && second >= 1 && second <= COLUMN_MAX.int8;
+}
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
 
 /** An admin override of one store's part: the reason is required and goes into the timeline. */
 export const overrideSchema = z.object({
   status: statusSchema.shape.status,
-  reason: z
-    .string({ error: 'Give a reason for the override.' })
-    .trim()
-    .min(3, 'Give a reason for the override (at least 3 characters).')
-    .max(500, 'The reason has at most 500 characters.'),
+  reason: visibleText('The reason', 3, 500, 'Give a reason for the override (at least 3 characters).'),
 });
 
-export const outboxPageSchema = z.object({ cursor: z.preprocess(blank, z.coerce.number().int().positive().optional()) });
+export const outboxPageSchema = z.object({ cursor: z.preprocess(blank, idSchema('int8', 'That page link is broken.').optional()) });
 
 const STATS_MAX_DAYS = 366;
 const STATS_DEFAULT_DAYS = 30;

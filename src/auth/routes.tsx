@@ -1,13 +1,22 @@
 import { Hono } from 'hono';
 import { LoginPage, SignupPage } from '../../views/auth.tsx';
 import type { Role } from '../db/schema.ts';
-import { formBody, jsonBody, localPath } from '../http/body.ts';
+import { formBody, jsonBody } from '../http/body.ts';
+import { safeRedirect } from '../http/redirect.ts';
+import { clientAddress } from '../http/request-facts.ts';
+import type { Config } from '../config.ts';
 import type { AppEnv } from '../http/env.ts';
 import { page } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { requireUser } from './middleware.ts';
 import { loginSchema, signupSchema } from './schemas.ts';
-import { login, signup } from './service.ts';
+import { login, signup, type LoginLimits } from './service.ts';
+
+const loginLimits = (config: Config): LoginLimits => ({
+  perAccountAndClient: config.LOGIN_MAX_FAILURES,
+  perClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+  perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+});
 
 export const homeFor = (role: Role) => ({ customer: '/', seller: '/seller', admin: '/admin/orders' })[role];
 
@@ -18,10 +27,10 @@ export const authRoutes = new Hono<AppEnv>()
     const next = c.req.query('next');
     c.set('renderForm', (e) => <LoginPage values={values} errors={e.fields} message={e.message} next={next} />);
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, values), config.LOGIN_MAX_FAILURES);
+    const session = await login(database, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c));
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     const { user } = await auth.validateSession(session.id);
-    return c.redirect(localPath(next, homeFor(user!.role)), 303);
+    return c.redirect(safeRedirect(next, homeFor(user!.role)), 303);
   })
   .get('/signup', (c) => page(c, 'Sign up', <SignupPage />))
   .post('/signup', async (c) => {
@@ -41,7 +50,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/api/session', async (c) => {
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), config.LOGIN_MAX_FAILURES);
+    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
     const { user } = await auth.validateSession(session.id);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.json({ user, token: session.id }, 201);

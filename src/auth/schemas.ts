@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visibleText } from '../http/text.ts';
 
 const email = z
   .string({ error: 'Enter your email address.' })
@@ -13,8 +14,7 @@ export const phoneSchema = z
   .regex(/^\+?[0-9 ()\-.]{6,20}$/, 'Enter a phone number of 6 to 20 digits, spaces or dashes.');
 
 export const signupSchema = z.object({
-  name: z.string({ error: 'Enter your name.' }).trim().min(1, 'Enter your name.').max(100, 'A name has at most 100 characters.')
-    .refine((v) => !/[\p{Cc}]/u.test(v), 'The name holds characters that cannot be used.'),
+  name: visibleText('Name', 1, 100, 'Enter your name.'),
   email,
   phone: phoneSchema,
   password: z.string({ error: 'Choose a password.' }).min(8, 'A password has at least 8 characters.').max(200, 'A password has at most 200 characters.'),

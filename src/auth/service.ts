@@ -22,9 +22,27 @@ export async function signup(db: Db, auth: Auth, input: SignupInput) {
   return auth.createSession(id, {});
 }
 
-/** Checks credentials; after too many failures for one email the attempt is refused with 429. */
-export async function login({ db, sql: raw }: Database, auth: Auth, input: LoginInput, maxFailures: number) {
-  const slot = await reserveSlot(raw, `login:${input.email}`, maxFailures, LOGIN_WINDOW_SECONDS);
+export interface LoginLimits {
+  /** Failures for one account from one client (online guessing). */
+  perAccountAndClient: number;
+  /** Failures from one client over any accounts (password spraying). */
+  perClient: number;
+  /** Failures for one account from everywhere: a ceiling high enough that no single client reaches it. */
+  perAccount: number;
+}
+
+/**
+ * Checks credentials under three failure counts (docs/decisions/005): per account and client, per
+ * client, and a high per-account ceiling. None of them lets one client lock someone else out: a
+ * client that guessed wrong is refused only for itself, and the account ceiling takes many
+ * clients. Over a limit the attempt is refused with 429 before the password is even checked.
+ */
+export async function login({ db, sql: raw }: Database, auth: Auth, input: LoginInput, limits: LoginLimits, client: string) {
+  const slot = await reserveSlot(raw, [
+    { key: `login:${input.email}:${client}`, limit: limits.perAccountAndClient, windowSeconds: LOGIN_WINDOW_SECONDS },
+    { key: `login-client:${client}`, limit: limits.perClient, windowSeconds: LOGIN_WINDOW_SECONDS },
+    { key: `login-account:${input.email}`, limit: limits.perAccount, windowSeconds: LOGIN_WINDOW_SECONDS },
+  ]);
   if (slot.wait) throw new TooMany(`Too many failed sign-in attempts. Try again in ${Math.ceil(slot.wait / 60)} minute(s).`, slot.wait);
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { CartSection } from '../../views/cart.tsx';
 import { CartMessagePage, CartUpdate, CatalogPage, type Shopper } from '../../views/shop.tsx';
 import { requireRole } from '../auth/middleware.ts';
-import { formBody, localPath } from '../http/body.ts';
+import { formBody } from '../http/body.ts';
+import { safeRedirect } from '../http/redirect.ts';
 import type { AppEnv } from '../http/env.ts';
 import type { AppError } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
@@ -68,7 +69,7 @@ export const catalogRoutes = new Hono<AppEnv>()
     const change = await addToCart(c.get('deps').database.sql, c.get('user')!.id, productId, quantity);
     if (isPartial(c)) return c.html(<CartUpdate count={change.count}>{change.message}</CartUpdate>);
     setFlash(c, change.message);
-    return c.redirect(localPath(typeof values.next === 'string' ? values.next : undefined, '/'), 303);
+    return c.redirect(safeRedirect(typeof values.next === 'string' ? values.next : undefined, '/'), 303);
   })
   .post('/cart/:productId', requireRole('customer'), async (c) => {
     const values = await formBody(c);

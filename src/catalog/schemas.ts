@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { idSchema } from '../http/numbers.ts';
 import { quantitySchema } from '../orders/schemas.ts';
 
-const id = (what: string) => z.coerce.number({ error: `Unknown ${what}.` }).int(`Unknown ${what}.`).positive(`Unknown ${what}.`).max(2_147_483_647, `Unknown ${what}.`);
+const id = (what: string) => idSchema('int4', `Unknown ${what}.`);
 
 /** Form fields arrive as text: numbers are read from it, blank means "not given". */
 const formQuantity = z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), quantitySchema);

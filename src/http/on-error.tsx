@@ -50,5 +50,7 @@ export async function onError(err: Error, c: Context<AppEnv>) {
     const values = await formBody(c).catch(() => ({}));
     if (Object.keys(values).length) return respond(c, 'Briefly unavailable', <KeptForm action={c.req.path} message={known.message} values={values} />, 503);
   }
-  return respond(c, 'Error', <ErrorPage status={status} message={known.message} />, status);
+  // Without a form to highlight them in, the field messages are the explanation.
+  const message = known.fields ? Object.values(known.fields).join(' ') : known.message;
+  return respond(c, 'Error', <ErrorPage status={status} message={message} />, status);
 }

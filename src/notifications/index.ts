@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { connect, type Database } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
+import { startRetention, type Retention } from '../ops/retention.ts';
 import { startEmailFallback, type EmailFallback } from './fallback.ts';
 import { Hub } from './hub.ts';
 import { startListener, type Listener } from './listener.ts';
@@ -16,7 +17,10 @@ export interface Notifications {
   listener: Listener;
   presence: Presence;
   fallback: EmailFallback;
+  /** Deletes expired sessions, old rate-limit rows and old read notifications (one process at a time). */
+  retention: Retention;
   metrics: Metrics;
+  maxStreamsPerUser: number;
   heartbeatMs: number;
   /** A stream whose client has not taken this many bytes is closed (it catches up by replay). */
   maxUnsentBytes: number;
@@ -48,19 +52,23 @@ export async function startNotifications(database: Database, config: Config, log
     onListen: () => hub.catchUp(),
   });
   const fallback = startEmailFallback(database.sql, config, log, metrics);
+  const retention = startRetention(database.sql, { notificationsKeepDays: config.NOTIFICATIONS_KEEP_DAYS }, log, metrics.registry);
   return {
     processId,
     hub,
     listener,
     presence,
     fallback,
+    retention,
     metrics,
+    maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
     heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
     maxUnsentBytes: opts.maxUnsentBytes ?? 1024 * 1024,
     endStreams: () => hub.endAll(() => retryHint(1000, 4000)),
     async close() {
       hub.endAll(() => retryHint(1000, 4000));
       await fallback.stop();
+      await retention.stop();
       await listener.close();
       await hub.close();
       await hubDb.close();

@@ -3,12 +3,14 @@ import type { Logger } from '../ops/log.ts';
 
 /**
  * Who has a stream open on this process, mirrored to the presence table (one row per user and
- * process) so that any process can tell whether a seller is online. Rows are refreshed every
- * heartbeat; a process that died leaves rows that go stale and are ignored.
+ * process) so that any process can tell whether a seller is online. Every heartbeat the table is
+ * made to match this process's counts again; a process that died leaves rows that go stale and
+ * are ignored.
  */
 export class Presence {
   private readonly counts = new Map<string, number>();
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Each user's changes run in order; different users' run side by side. */
+  private readonly chains = new Map<string, Promise<unknown>>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -21,12 +23,42 @@ export class Presence {
     this.timer.unref();
   }
 
-  opened(userId: string) {
-    this.set(userId, (this.counts.get(userId) ?? 0) + 1);
+  /**
+   * Counts a new stream of the user unless they already hold `max` across all processes (rows of
+   * processes that stopped reporting are ignored), so that nobody can pile up streams, each costing
+   * memory, a socket and heartbeat queries. A per-user advisory lock keeps two processes from both
+   * taking the last place; the write queue keeps it in order with this process's own opens and closes.
+   */
+  tryOpen(userId: string, max: number): Promise<boolean> {
+    return this.queue(userId, async () => {
+      const mine = (this.counts.get(userId) ?? 0) + 1;
+      const opened = await this.sql.begin(async (begun) => {
+        const tx = begun as unknown as Sql;
+        await tx`select pg_advisory_xact_lock(hashtext(${`streams:${userId}`}))`;
+        const [others] = await tx<{ n: number }[]>`
+          select coalesce(sum(streams), 0)::int as n from presence where user_id = ${userId} and process_id <> ${this.processId}
+            and heartbeat_at > now() - make_interval(secs => ${this.heartbeatSeconds * 3})`;
+        if (others!.n + mine > max) return false;
+        await this.upsert(tx, userId, mine);
+        return true;
+      });
+      if (opened) this.counts.set(userId, mine);
+      return opened;
+    }, true);
   }
 
   closed(userId: string) {
-    this.set(userId, (this.counts.get(userId) ?? 1) - 1);
+    void this.queue(userId, () => {
+      const streams = (this.counts.get(userId) ?? 1) - 1;
+      if (streams > 0) this.counts.set(userId, streams);
+      else this.counts.delete(userId);
+      return streams > 0 ? this.upsert(this.sql, userId, streams) : this.sql`delete from presence where user_id = ${userId} and process_id = ${this.processId}`;
+    });
+  }
+
+  private upsert(sql: Sql, userId: string, streams: number) {
+    return sql`insert into presence (user_id, process_id, streams) values (${userId}, ${this.processId}, ${streams})
+      on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`;
   }
 
   /** Online while a stream of theirs is open on any process that has reported recently. */
@@ -39,35 +71,39 @@ export class Presence {
 
   async close() {
     clearInterval(this.timer);
+    await Promise.all(this.chains.values());
     this.counts.clear();
-    await this.queue(() => this.sql`delete from presence where process_id = ${this.processId}`);
+    await this.sql`delete from presence where process_id = ${this.processId}`.catch((err) => this.log.warn({ err }, 'presence write failed'));
   }
 
-  private set(userId: string, streams: number) {
-    if (streams > 0) this.counts.set(userId, streams);
-    else this.counts.delete(userId);
-    void this.queue(() =>
-      streams > 0
-        ? this.sql`insert into presence (user_id, process_id, streams) values (${userId}, ${this.processId}, ${streams})
-            on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`
-        : this.sql`delete from presence where user_id = ${userId} and process_id = ${this.processId}`,
+  /**
+   * Makes this process's rows match its counts, in one statement: fresh heartbeats, and rows that a
+   * failed write or a write overtaken by another left wrong are set right (or deleted) within a beat.
+   */
+  private refresh() {
+    const users = [...this.counts.keys()];
+    const streams = [...this.counts.values()];
+    void this.sql`
+      with gone as (delete from presence where process_id = ${this.processId} and not (user_id = any(${users}::text[])))
+      insert into presence (user_id, process_id, streams)
+      select u, ${this.processId}, s from unnest(${users}::text[], ${streams}::int[]) x(u, s)
+      on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`.catch((err) =>
+      this.log.warn({ err }, 'presence refresh failed'),
     );
   }
 
-  /** One statement for every user with a stream here. */
-  private refresh() {
-    if (!this.counts.size) return;
-    const users = [...this.counts.keys()];
-    const streams = [...this.counts.values()];
-    void this.queue(() => this.sql`
-      insert into presence (user_id, process_id, streams)
-      select u, ${this.processId}, s from unnest(${users}::text[], ${streams}::int[]) x(u, s)
-      on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`);
-  }
-
-  /** Writes run in order, so a quick open-then-close never leaves a row behind. */
-  private queue(write: () => Promise<unknown>) {
-    this.writes = this.writes.then(write).catch((err) => this.log.warn({ err }, 'presence write failed'));
-    return this.writes;
+  /**
+   * A user's changes run one at a time and in order, counts and writes together, so a quick
+   * open-then-close never leaves a row behind. A failed write is logged; with `rethrow` its caller
+   * also hears of it.
+   */
+  private queue<T>(userId: string, change: () => Promise<T>, rethrow?: true): Promise<T> {
+    const done = (this.chains.get(userId) ?? Promise.resolve()).then(change);
+    const settled = done.catch((err) => this.log.warn({ err, userId }, 'presence write failed'));
+    this.chains.set(userId, settled);
+    void settled.then(() => {
+      if (this.chains.get(userId) === settled) this.chains.delete(userId);
+    });
+    return rethrow ? done : (settled as Promise<T>);
   }
 }

@@ -3,15 +3,17 @@ import { z } from 'zod';
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { requireUser, signInUrl } from '../auth/middleware.ts';
-import { formBody, jsonBody, localPath } from '../http/body.ts';
+import { formBody, jsonBody } from '../http/body.ts';
+import { safeRedirect } from '../http/redirect.ts';
 import type { AppEnv } from '../http/env.ts';
 import { setFlash } from '../http/render.tsx';
+import { idSchema } from '../http/numbers.ts';
 import { parse } from '../http/validate.ts';
 import { jsonFormat, pageFormat } from './formats.ts';
 import { markRead } from './store.ts';
 import { openStream } from './streams.ts';
 
-const upTo = z.coerce.number({ error: 'A notification id (a whole number).' }).int('A whole number.').positive('Must be 1 or more.').max(Number.MAX_SAFE_INTEGER);
+const upTo = idSchema('int8', 'A notification id (a whole number from 1).');
 const apiRead = z.object({ upTo });
 const formRead = z.object({ upTo: upTo.optional(), next: z.string().optional() });
 
@@ -47,9 +49,5 @@ export const notificationRoutes = new Hono<AppEnv>()
     const input = parse(formRead, { upTo: fields.upTo || undefined, next: fields.next || undefined });
     const marked = await markRead(c.get('deps').database.sql, c.get('user')!.id, input.upTo);
     setFlash(c, marked === 1 ? '1 notification marked read.' : `${marked} notifications marked read.`);
-    return c.redirect(localPath(input.next, '/'), 303);
-  })
-  .get('/metrics', async (c) => {
-    const { registry } = c.get('deps').notifications.metrics;
-    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
+    return c.redirect(safeRedirect(input.next, '/'), 303);
   });

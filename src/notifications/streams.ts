@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import type { StreamFormat } from './formats.ts';
 import type { Subscriber } from './hub.ts';
@@ -36,11 +37,20 @@ function frame(id: number, event: string | undefined, data: string) {
  * It subscribes to the hub before reading the backlog. Writes only queue bytes: a client that
  * stops reading is disconnected once its unsent bytes pass the bound, and catches up by replay.
  */
-export function openStream(c: Context<AppEnv>, format: StreamFormat) {
+export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
   const { notifications: live, database, log } = c.get('deps');
   const user = c.get('user')!;
   const session = c.get('session')!;
   const start = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
+  if (!(await live.presence.tryOpen(user.id, live.maxStreamsPerUser))) {
+    throw new AppError(
+      429,
+      'too_many_streams',
+      `You already have ${live.maxStreamsPerUser} live connections open (tabs, windows or devices). Close some of them, then reload this page.`,
+      undefined,
+      { 'Retry-After': '30' },
+    );
+  }
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   const sql = database.sql;
 
@@ -139,7 +149,6 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
         controller = ctrl;
         write(`retry: ${retryHint()}\n: connected\n\n`);
         unsubscribe = live.hub.subscribe(subscriber);
-        live.presence.opened(user.id);
         live.metrics.openStreams.inc();
         beat(Math.random() * live.heartbeatMs);
         void replay();
@@ -154,7 +163,7 @@ export function openStream(c: Context<AppEnv>, format: StreamFormat) {
   );
   return c.body(body, 200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
+    'Cache-Control': 'no-cache, no-store, no-transform',
     'X-Accel-Buffering': 'no',
   });
 }

@@ -1,5 +1,23 @@
-import { Hono } from 'hono';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/env.ts';
+import { AppError, NotFound } from '../http/errors.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * /metrics shows versions, memory and order volume: only to a scraper holding METRICS_TOKEN.
+ * Unset, the route does not exist (404); a wrong or missing token is 401.
+ */
+function requireMetricsToken(c: Context<AppEnv>) {
+  const token = c.get('deps').config.METRICS_TOKEN;
+  if (!token) throw new NotFound('There is nothing at this address.');
+  const sent = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
+  // Compared as digests: equal lengths, and no timing that tells how much of the token matched.
+  if (!timingSafeEqual(digest(sent), digest(token))) {
+    throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <METRICS_TOKEN>.', undefined, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+  }
+}
 
 export const healthRoutes = new Hono<AppEnv>()
   .get('/healthz', (c) => c.json({ status: 'ok' }))
@@ -13,4 +31,9 @@ export const healthRoutes = new Hono<AppEnv>()
     const checks = { database: db, listen };
     const ready = Object.values(checks).every(Boolean);
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+  })
+  .get('/metrics', async (c) => {
+    requireMetricsToken(c);
+    const { registry } = c.get('deps').notifications.metrics;
+    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   });

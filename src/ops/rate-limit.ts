@@ -26,13 +26,38 @@ export interface Slot {
   release(): Promise<void>;
 }
 
-/** `countAttempt` in a transaction of its own, for attempts that are judged after it (sign-in). */
-export async function reserveSlot(sql: Sql, key: string, limit: number, windowSeconds: number): Promise<Slot> {
-  const hit = await sql.begin((tx) => countAttempt(tx as unknown as Sql, key, limit, windowSeconds));
+export interface Limit {
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+const REFUSED = Symbol('refused');
+
+/**
+ * Counts one attempt against every limit at once, in a transaction of its own, for attempts that
+ * are judged after it (sign-in). When any limit is reached nothing is counted and `wait` is the
+ * longest wait. Keys are locked in one order, so two attempts never wait on each other's locks.
+ */
+export async function reserveSlot(sql: Sql, limits: Limit[]): Promise<Slot> {
+  let wait = 0;
+  const ids: string[] = [];
+  await sql
+    .begin(async (tx) => {
+      for (const { key, limit, windowSeconds } of [...limits].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+        const hit = await countAttempt(tx as unknown as Sql, key, limit, windowSeconds);
+        if (hit.id !== null) ids.push(hit.id);
+        wait = Math.max(wait, hit.wait);
+      }
+      if (wait) throw REFUSED;
+    })
+    .catch((err) => {
+      if (err !== REFUSED) throw err;
+    });
   return {
-    wait: hit.wait,
+    wait,
     release: async () => {
-      if (hit.id !== null) await sql`delete from rate_limit_hits where id = ${hit.id}`;
+      if (!wait && ids.length) await sql`delete from rate_limit_hits where id = any(${ids}::bigint[])`;
     },
   };
 }

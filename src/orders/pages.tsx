@@ -8,6 +8,7 @@ import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { Conflict } from '../http/errors.ts';
 import { isPartial, page, setFlash } from '../http/render.tsx';
+import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
 import { customerOrders, lastDeliveryAddress, orderFor } from './queries.ts';
@@ -77,7 +78,8 @@ export const customerOrderPages = new Hono<AppEnv>()
     // Read before the order, so a change committed in between is replayed by the stream rather than lost.
     const after = await latestId(database.sql, user.id);
     const order = await orderFor(database.sql, user, orderId(c));
-    await markOrderRead(database.sql, user.id, order.id);
+    // A link on another site may show the order but not mark it read (a GET changes nothing for others).
+    if (isOwnNavigation(c)) await markOrderRead(database.sql, user.id, order.id);
     return page(c, `Order ${order.orderNumber}`, <OrderPage order={order} currency={config.CURRENCY} after={after} />);
   })
   .get('/orders/:id/cancel', async (c) => {

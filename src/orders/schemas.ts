@@ -2,20 +2,8 @@ import { z } from 'zod';
 import { NotFound } from '../http/errors.ts';
 import { phoneSchema } from '../auth/schemas.ts';
 import { PAYMENT_METHODS, SELLER_ORDER_STATUSES } from '../db/schema.ts';
-
-// Control characters other than line breaks and tabs are refused in free text.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// Length as people count it: an emoji or an accented letter is one character.
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const characters = (v: string) => [...segmenter.segment(v)].length;
-
-const text = (label: string, min: number, max: number) =>
-  z
-    .string({ error: `${label} must be text.` })
-    .trim()
-    .refine((v) => !CONTROL.test(v), `${label} holds characters that cannot be used.`)
-    .refine((v) => characters(v) >= min, min > 1 ? `${label} needs at least ${min} characters.` : `Enter a ${label.toLowerCase()}.`)
-    .refine((v) => characters(v) <= max, `${label} has at most ${max.toLocaleString('en-US')} characters.`);
+import { idSchema } from '../http/numbers.ts';
+import { visibleText as text } from '../http/text.ts';
 
 export const quantitySchema = z
   .number({ error: 'Quantity must be a whole number.' })
@@ -26,7 +14,7 @@ export const quantitySchema = z
 // A client may send prices or names with its lines; they are accepted and ignored (the
 // database sets every price). Anything else unknown is refused.
 const itemSchema = z.strictObject({
-  productId: z.number({ error: 'Product id must be a number.' }).int('Product id must be a whole number.').positive('Unknown product.'),
+  productId: idSchema('int4', 'Unknown product: a product id is a whole number from 1 to 2147483647.', { fromText: false }),
   quantity: quantitySchema,
   price: z.unknown().optional(),
   name: z.unknown().optional(),
@@ -60,15 +48,15 @@ export const statusSchema = z.strictObject({
 export const pageSchema = z
   .object({
     // Keyset paging, newest first: `cursor` reads the orders older than that id, `before` the newer ones.
-    cursor: z.coerce.number().int().positive('cursor must be a positive id.').optional(),
-    before: z.coerce.number().int().positive('before must be a positive id.').optional(),
+    cursor: idSchema('int8', 'cursor must be an order id from a page link.').optional(),
+    before: idSchema('int8', 'before must be an order id from a page link.').optional(),
     limit: z.coerce.number().int().min(1, 'limit is 1 to 100.').max(100, 'limit is 1 to 100.').default(20),
     status: z.enum(SELLER_ORDER_STATUSES, { error: `status must be one of ${SELLER_ORDER_STATUSES.join(', ')}.` }).optional(),
   })
   .refine((q) => !(q.cursor && q.before), { path: ['before'], message: 'Give cursor or before, not both.' });
 export type PageQuery = z.infer<typeof pageSchema>;
 
-export const idParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);
+export const idParam = idSchema('int8', 'Not found.');
 
 /** An id from the path: one that cannot exist is simply not found, like an order of someone else. */
 export function pathId(raw: string | undefined): number {

@@ -11,6 +11,9 @@ export interface BulkOutcome {
   error: string | null;
 }
 
+/** One request changes at most this many orders (each is a transaction of its own). */
+export const MAX_BULK_ORDERS = 100;
+
 /**
  * Moves several of the seller's orders to one status. Each order is its own transaction, so
  * one refusal (say, an order the customer cancelled meanwhile) does not hold back the others.

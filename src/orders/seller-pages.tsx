@@ -5,16 +5,18 @@ import { SellerLiveBar } from '../../views/live.tsx';
 import { TimelineUpdate } from '../../views/timeline.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
-import { formBody, localPath } from '../http/body.ts';
+import { formBody } from '../http/body.ts';
+import { safeRedirect } from '../http/redirect.ts';
 import type { AppEnv } from '../http/env.ts';
 import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
+import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
 import { sellerFigures } from './figures.ts';
 import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
 import { idParam, pageSchema, pathId } from './schemas.ts';
-import { changeMany } from './seller-bulk.ts';
+import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
 
 type C = Context<AppEnv>;
@@ -25,7 +27,7 @@ const statusForm = z.object({
 });
 const bulkForm = z.object({
   status: z.enum(['confirmed', 'shipped'], { error: 'Choose Confirm or Mark shipped.' }),
-  ids: z.array(idParam).default([]),
+  ids: z.array(idParam).max(MAX_BULK_ORDERS, `Choose at most ${MAX_BULK_ORDERS} orders at a time.`).default([]),
 });
 
 const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
@@ -33,11 +35,10 @@ const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */
 function backTo(c: C, back?: string) {
-  if (back) return localPath(back, '/seller');
-  const referer = c.req.header('referer');
-  if (!referer) return '/seller';
-  const url = new URL(referer, c.req.url);
-  return url.host === new URL(c.req.url).host ? localPath(url.pathname + url.search, '/seller') : '/seller';
+  if (back) return safeRedirect(back, '/seller');
+  const header = c.req.header('referer');
+  const referer = header ? URL.parse(header) : null;
+  return referer?.origin === new URL(c.req.url).origin ? safeRedirect(referer.pathname + referer.search, '/seller') : '/seller';
 }
 
 /** The tab the request came from, so that the tabs keep showing it after an htmx swap. */
@@ -83,7 +84,9 @@ export const sellerPages = new Hono<AppEnv>()
     // Read before the order, so a change committed in between is replayed by the stream rather than lost.
     const after = await latestId(sql, viewer.id);
     const row = await sellerOrderRow(sql, viewer, id);
-    await Promise.all([markSeen(sql, viewer, id), markOrderRead(sql, viewer.id, id)]);
+    // Only the seller's own navigation counts as seeing it: a link on another site would otherwise
+    // mark it seen and read, and stop the email that tells the store about an order nobody saw.
+    if (isOwnNavigation(c)) await Promise.all([markSeen(sql, viewer, id), markOrderRead(sql, viewer.id, id)]);
     const order = await orderFor(sql, viewer, id);
     return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} after={after} />);
   })

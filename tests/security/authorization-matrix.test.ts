@@ -106,7 +106,8 @@ const ROUTES: Route[] = [
   // Operations and public pages
   { route: 'GET /healthz', run: get(() => '/healthz'), expect: all(200) },
   { route: 'GET /readyz', run: get(() => '/readyz'), expect: all(200) },
-  { route: 'GET /metrics', run: get(() => '/metrics'), expect: all(200) },
+  // Without METRICS_TOKEN configured the route does not exist (tests/security/metrics-auth.test.ts).
+  { route: 'GET /metrics', run: get(() => '/metrics'), expect: all(404) },
   { route: 'GET /nowhere (unknown)', run: get(() => '/nowhere'), expect: all(404) },
   { route: 'GET /', run: get(() => '/'), expect: all(200), catalog: true },
   { route: 'GET /api/products', run: get(() => '/api/products'), expect: all(200), catalog: true },

@@ -6,6 +6,14 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ PORT: 3000, DATA_DIR: '.data', ORDER_RATE_LIMIT_PER_MINUTE: 10, DELIVERY_DAYS: 5, CURRENCY: 'USD', NOTIFY_EMAIL_AFTER_SECONDS: 120 });
     expect(c.DATABASE_URL).toBeUndefined();
+    expect(c).toMatchObject({ TRUST_PROXY: 0, MAX_STREAMS_PER_USER: 32, REQUEST_TIMEOUT_SECONDS: 30, NOTIFICATIONS_KEEP_DAYS: 90, LOGIN_MAX_FAILURES: 5 });
+    expect(c.METRICS_TOKEN).toBeUndefined();
+  });
+
+  it('reads TRUST_PROXY as a number of proxies, true meaning one', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
   });
 
   it.each([
@@ -16,6 +24,10 @@ describe('configuration', () => {
     ['CURRENCY', 'dollars'],
     ['LOG_LEVEL', 'loud'],
     ['SEED_DEMO', 'maybe'],
+    ['TRUST_PROXY', 'yes'],
+    ['MAX_STREAMS_PER_USER', '0'],
+    ['METRICS_TOKEN', 'short'],
+    ['REQUEST_TIMEOUT_SECONDS', 'soon'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
