@@ -24,6 +24,7 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().default('Orderbell <orders@orderbell.test>'),
   SSE_HEARTBEAT_SECONDS: int(15, 1),
+  SHUTDOWN_DRAIN_SECONDS: int(2),
 });
 
 export type Config = z.infer<typeof schema>;
