@@ -16,10 +16,10 @@ export class Drain {
   constructor(private readonly inner: Fetch) {}
 
   fetch: Fetch = async (request, env) => {
-    if (!this.draining) return this.inner(request, env);
-    if (new URL(request.url).pathname === '/readyz') return Response.json({ status: 'draining' }, { status: 503, headers: { connection: 'close' } });
+    if (this.draining && new URL(request.url).pathname === '/readyz') return Response.json({ status: 'draining' }, { status: 503, headers: { connection: 'close' } });
     const response = await this.inner(request, env);
-    response.headers.set('connection', 'close');
+    // Checked once the answer is ready: a request that arrived before the drain may end during it.
+    if (this.draining) response.headers.set('connection', 'close');
     return response;
   };
 }

@@ -131,7 +131,8 @@ it.each([
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
     const phases = app.output().match(/"msg":"(shutdown: [a-z]+|stopped)/g);
     expect(phases).toEqual(['"msg":"shutdown: draining', '"msg":"shutdown: stopped', '"msg":"shutdown: closing', '"msg":"stopped']);
-    expect(await appConnections()).toEqual([]);
+    // A backend goes a moment after its client's goodbye.
+    await expect.poll(appConnections, WAIT).toEqual([]);
     const [{ orders }] = (await sql`select count(*)::int as orders from orders where customer_email = any(${customers.map((c) => c.email)})`) as unknown as [{ orders: number }];
     expect(orders).toBe(4);
   },
