@@ -2,30 +2,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeBrowser, servedAppAndBrowser, signInPage } from '../helpers/browser.ts';
 import { apiClient, makeCustomer, makeSeller, PASSWORD } from '../helpers/factories.ts';
+import { holders, observeTab, tabState } from '../helpers/live-tab.ts';
 
-/**
- * Runs in each tab before its scripts (through the DevTools protocol, outside the CSP): counts the
- * audio sources started and keeps the tab's part in the browser's event stream (public/live.js).
- */
-function observeTab() {
-  const tab = { audioStarted: 0, phase: '', holder: false };
-  Object.assign(window, { tab });
-  const start = AudioScheduledSourceNode.prototype.start;
-  AudioScheduledSourceNode.prototype.start = function (this: AudioScheduledSourceNode, ...args: [number?]) {
-    tab.audioStarted++;
-    return start.apply(this, args);
-  };
-  document.addEventListener('orderbell:live:phase', (e) => Object.assign(tab, (e as CustomEvent).detail));
-}
-
-type Tab = { audioStarted: number; phase: string; holder: boolean };
-const tabState = (page: Page) => page.evaluate(() => (window as unknown as { tab: Tab }).tab);
 const audioStarted = async (pages: Page[]) => (await Promise.all(pages.map(tabState))).reduce((n, t) => n + t.audioStarted, 0);
-/** The tabs holding the stream with it open; exactly one is wanted. */
-const holders = async (pages: Page[]) => {
-  const states = await Promise.all(pages.map(tabState));
-  return pages.filter((_, i) => states[i]!.holder && states[i]!.phase === 'live');
-};
 
 describeBrowser('one event stream per browser', () => {
   const suite = servedAppAndBrowser({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
