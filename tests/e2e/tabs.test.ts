@@ -9,7 +9,7 @@ const audioStarted = async (pages: Page[]) => (await Promise.all(pages.map(tabSt
 describeBrowser('one event stream per browser', () => {
   const suite = servedAppAndBrowser({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
 
-  it('8 tabs of /seller over HTTP/1.1 all load and share one stream: each order shows in all within 2 s, chimes once, and survives closing the holding tab', async () => {
+  it('8 tabs of /seller over HTTP/1.1 all load and share one stream: each order shows in all within 2 s, chimes once, and survives closing or freezing the holding tab', async () => {
     const shop = await makeSeller(suite.t.database.db, [{ stock: 20 }]);
     const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db, { name: 'Tab Tester' })).email);
     const order = async () => {
@@ -66,6 +66,22 @@ describeBrowser('one event stream per browser', () => {
     expect(await audioStarted(open)).toBe(chimes + 1);
     for (const page of open) expect(await page.locator('#live-notices li').count()).toBe(2);
     await expect.poll(() => suite.t.deps.notifications.hub.streamCount).toBe(1);
+
+    // The new holder is frozen, as a browser freezes a background tab: it gives the stream up and
+    // another tab takes over. Woken again, it waits for the stream as the others do.
+    // Headless Chromium keeps every tab visible and does not freeze one (CDP's
+    // Page.setWebLifecycleState left it running), so the tab gets the events a browser sends.
+    const [sleeper] = await holders(open);
+    await sleeper!.evaluate(() => document.dispatchEvent(new Event('freeze')));
+    const awake = open.filter((p) => p !== sleeper);
+    await expect.poll(() => holders(awake), { timeout: 2000, interval: 50 }).toHaveLength(1);
+    const third = await order();
+    await shownEverywhere(awake, third, 3);
+    await sleeper!.evaluate(() => document.dispatchEvent(new Event('resume')));
+    await expect.poll(async () => (await tabState(sleeper!)).phase).toBe('waiting');
+    await shownEverywhere(open, third, 3);
+    expect(await holders(open)).toHaveLength(1);
+    for (const page of open) expect(await page.locator('#live-notices li').count()).toBe(3);
     await context.close();
   }, 120_000);
 });
