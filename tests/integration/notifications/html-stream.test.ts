@@ -123,8 +123,8 @@ describe('pages with live updates', () => {
     expect(newest).toBeGreaterThan(0);
 
     const html = await (await seller.get('/seller')).text();
-    expect(html).toContain(`hx-sse:connect="/events?after=${newest}"`);
-    expect(html).toContain('hx-config="{&quot;sse&quot;:{&quot;pauseOnBackground&quot;:false}}"');
+    expect(html).toContain(`data-live-stream="/events" data-live-after="${newest}"`);
+    expect(html).toContain('<script src="/public/live.js" defer=""></script>');
     expect(html).toContain('<div id="seller-orders" data-new-orders="top">');
     expect(html).toContain(`<input type="hidden" name="upTo" value="${newest}"/>`);
     expect(html).toContain('<script src="/public/app.js" defer=""></script>');
@@ -140,7 +140,7 @@ describe('pages with live updates', () => {
     expect((await seller.json('PUT', `/api/orders/${placed.id}/confirm`)).status).toBe(200);
     const newest = await latestId(t.database.sql, person.id);
     const html = await (await (await signIn(origin, person.email)).get(`/orders/${placed.id}`)).text();
-    expect(html).toContain(`hx-sse:connect="/events?after=${newest}"`);
+    expect(html).toContain(`data-live-stream="/events" data-live-after="${newest}"`);
     expect(html).toContain(`<ul id="order-notices-${placed.id}" class="live-notices" aria-live="polite"`);
     expect(html).toContain(`<span id="order-status-${placed.id}">`);
   });
