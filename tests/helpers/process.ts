@@ -22,7 +22,7 @@ const baseEnv = (port: number, env: Record<string, string>) => ({
 /** Starts src/server.ts through tsx's loader as a separate process (node itself gets the signals), and waits until it is ready. */
 export async function startAppProcess(env: Record<string, string>, port?: number): Promise<AppProcess> {
   port ??= await freePort();
-  return untilReady(spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: baseEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'] }), port, 30_000);
+  return untilReady(spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: baseEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'] }), port, 90_000);
 }
 
 /**

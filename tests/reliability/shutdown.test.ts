@@ -149,4 +149,4 @@ it('a second signal, after the first one\'s relay window, exits at once instead 
   app.child.kill('SIGTERM');
   expect(await app.exited).toBe(143);
   expect(app.output()).toContain('second signal, exiting at once');
-}, 60_000);
+}, 150_000);
