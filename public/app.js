@@ -1,5 +1,6 @@
-// Orderbell's live behaviour. htmx's SSE extension swaps what the page's stream sends; this file
-// reacts to it: a beep and a desktop notification for each new order, the tab title following the
+// Orderbell's live behaviour. live.js swaps what the browser's one event stream sends into every
+// tab; this file reacts to each message: a beep (from one tab of the browser) and a desktop
+// notification (from the tab holding the stream) for each new order, the tab title following the
 // unread badge, "Mark all read" moved up to the newest message. It is a file, not inline script or
 // hx-on, because the CSP allows scripts from this origin only (and no eval).
 (() => {
@@ -33,9 +34,20 @@
   const soundWanted = () => remembered(SOUND_KEY) === 'on';
   const soundOn = () => soundWanted() && audio !== null && audio.state === 'running';
 
-  function startAudio() {
+  // One chime per order per browser: every tab gets every message, so the first tab whose audio
+  // runs takes a lock and chimes for all of them; when it closes, the next such tab does.
+  let chimesClaimed = false;
+  let chimesHere = false;
+  function claimChimes() {
+    chimesClaimed = true;
+    if (!('locks' in navigator)) return void (chimesHere = true); // then each tab has its own stream, and chimes
+    navigator.locks.request('orderbell-chimes', () => new Promise(() => (chimesHere = true)));
+  }
+
+  async function startAudio() {
     audio ??= new AudioContext();
-    return audio.resume();
+    await audio.resume();
+    if (audio.state === 'running' && !chimesClaimed) claimChimes();
   }
 
   /** A short two-tone chime, synthesised (no audio file). A burst of orders chimes once each, in turn. */
@@ -117,18 +129,17 @@
     document.title = unread ? `(${unread}) ${title}` : title;
   }
 
-  document.addEventListener('htmx:sse:after:message', (event) => {
-    const id = event.detail?.message?.id;
+  document.addEventListener('orderbell:live:message', (event) => {
+    const { id, holder } = event.detail;
     syncTitle();
-    if (!id) return;
     // "Mark all read" covers what arrived live too, not only what the page was rendered with.
     for (const upTo of document.querySelectorAll('form[action="/notifications/read"] input[name="upTo"]')) {
       if (Number(id) > Number(upTo.value || 0)) upTo.value = id;
     }
     const notice = byId(`notice-${id}`);
     if (notice?.dataset.type === 'order_notification') {
-      beep();
-      notifyDesktop(notice);
+      if (chimesHere) beep();
+      if (holder) notifyDesktop(notice);
     }
     for (const list of document.querySelectorAll('.live-notices')) {
       while (list.children.length > KEEP_NOTICES) list.lastElementChild.remove();
@@ -145,6 +156,11 @@
     document.addEventListener('pointerdown', resumeOnFirstGesture);
     document.addEventListener('keydown', resumeOnFirstGesture);
   }
+  // The switches are the browser's: a change in one tab shows in the others.
+  window.addEventListener('storage', (event) => {
+    if (event.key === SOUND_KEY) showSound();
+    if (event.key === DESKTOP_KEY) showDesktop();
+  });
   showSound();
   showDesktop();
 })();

@@ -36,6 +36,7 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must have at least 16 characters').optional(),
   REQUEST_TIMEOUT_SECONDS: int(30, 1),
   NOTIFICATIONS_KEEP_DAYS: int(90, 1),
+  SHUTDOWN_DRAIN_SECONDS: int(2),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -10,6 +10,7 @@ import { seedDemo } from './db/seed.ts';
 import { serverOptions } from './http/server-options.ts';
 import { startNotifications } from './notifications/index.ts';
 import { createLogger } from './ops/log.ts';
+import { Drain, stopOnSignals } from './ops/shutdown.ts';
 
 let config: Config;
 try {
@@ -33,29 +34,20 @@ if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.db, log);
 const auth = createAuth(database.db, config.NODE_ENV === 'production');
 const notifications = await startNotifications(database, config, log, { url: databaseUrl });
 const app = createApp({ database, config, log, auth, notifications });
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) }, (info) =>
+const drain = new Drain(app.fetch);
+const server = serve({ fetch: drain.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) }, (info) =>
   log.info({ port: info.port, url: `http://localhost:${info.port}` }, 'orderbell is listening'),
 );
 
-let stopping = false;
-/** Stop accepting, end the streams with a retry hint (clients come back to another process), close LISTEN and the pool. */
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal, streams: notifications.hub.streamCount }, 'shutting down');
-  const hardStop = setTimeout(() => process.exit(1), 9000);
-  hardStop.unref();
-  const closed = new Promise<void>((done) => server.close(() => done()));
-  notifications.endStreams();
-  // Keep-alive connections go as soon as their last request in flight has been answered.
-  const closeIdle = setInterval(() => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.(), 50);
-  await closed;
-  clearInterval(closeIdle);
-  await notifications.close();
-  await database.close();
-  await embedded?.stop();
-  log.info('stopped');
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+stopOnSignals({
+  server,
+  drain,
+  log,
+  drainMs: config.SHUTDOWN_DRAIN_SECONDS * 1000,
+  endStreams: () => notifications.endStreams(),
+  async release() {
+    await notifications.close();
+    await database.close();
+    await embedded?.stop();
+  },
+});

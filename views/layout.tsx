@@ -16,8 +16,9 @@ export interface LayoutProps {
   children: Child;
 }
 
-// Only these extensions may register: sse streams live messages, upsert puts a new order's row in place.
-const htmxConfig = JSON.stringify({ extensions: 'sse, upsert', includeIndicatorCSS: false });
+// Only this extension may register: upsert puts a new order's row in place (public/live.js, not
+// htmx's SSE extension, holds the event stream: one per browser).
+const htmxConfig = JSON.stringify({ extensions: 'upsert', includeIndicatorCSS: false });
 
 export const CartCount = ({ count }: { count: number }) => (
   <span id="cart-count" class="count" aria-label={`${count} item(s) in cart`}>
@@ -107,9 +108,9 @@ export function Layout(props: LayoutProps) {
           </main>
           {/* Blocking scripts at the end of the body, not `defer` in the head: see docs/decisions/011. */}
           <script src="/public/htmx/htmx.min.js"></script>
-          <script src="/public/htmx/ext/hx-sse.min.js"></script>
           <script src="/public/htmx/ext/hx-upsert.min.js"></script>
           <script src="/public/app.js"></script>
+          <script src="/public/live.js"></script>
         </body>
       </html>
     </>

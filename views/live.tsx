@@ -1,14 +1,13 @@
 import type { Child } from 'hono/jsx';
 
 /**
- * Live updates: an element that opens the page's event stream (htmx 4's SSE extension). The
- * stream resumes after `after`, the newest notification id the page was rendered with; the
- * extension sends `Last-Event-ID` itself on its reconnects. It must keep streaming in a
- * background tab (a seller keeps the dashboard open behind other work), hence the hx-config.
+ * Live updates: the element public/live.js finds to take part in the browser's one event stream
+ * (`/events`, shared by all its tabs). `after` is the newest notification id the page was rendered
+ * with: the page skips what it already shows, and a stream this tab opens resumes from there.
  */
 export const liveStream = (after: number) => ({
-  'hx-sse:connect': `/events?after=${after}`,
-  'hx-config': JSON.stringify({ sse: { pauseOnBackground: false } }),
+  'data-live-stream': '/events',
+  'data-live-after': String(after),
 });
 
 /** Where live messages announce themselves, read out by screen readers; public/app.js keeps the last few. */
@@ -27,7 +26,7 @@ export const Notice = ({ id, type, children }: { id: number; type: string; child
  * notification the page showed (app.js moves it along as messages arrive).
  */
 export const SellerLiveBar = ({ after }: { after: number }) => (
-  <div id="seller-live" class="live-bar" hx-swap="none" {...liveStream(after)}>
+  <div id="seller-live" class="live-bar" {...liveStream(after)}>
     <div class="live-controls">
       <span class="live-switch" hidden>
         <button type="button" id="sound-toggle" class="secondary" aria-describedby="sound-state">

@@ -143,7 +143,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
     <section class="order">
       <h1>Order {order.orderNumber}</h1>
       <OrderStatus order={order} />
-      <div id="order-live" data-order-id={String(order.id)} hx-swap="none" {...liveStream(after)}>
+      <div id="order-live" data-order-id={String(order.id)} {...liveStream(after)}>
         <LiveNotices id={`order-notices-${order.id}`} />
       </div>
       <div class="order-grid">

@@ -320,7 +320,7 @@ export const SellerOrderPage = ({ row, currency, timeline, after }: { row: Row; 
       <a href="/seller">← All orders</a>
     </p>
     <h1 id="order-title">Order {row.orderNumber}</h1>
-    <div id="seller-live" hx-swap="none" {...liveStream(after)}>
+    <div id="seller-live" {...liveStream(after)}>
       <LiveNotices id="live-notices" />
     </div>
     <div id="seller-message" role="status" aria-live="polite"></div>

@@ -1,10 +1,18 @@
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './client.ts';
 import type { Logger } from '../ops/log.ts';
 
-export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** The nearest folder with a package.json: the project root, from src/db/ (tsx) as from dist/src/db/ (compiled). */
+function projectRoot(from: string): string {
+  if (existsSync(join(from, 'package.json'))) return from;
+  if (dirname(from) === from) throw new Error('no package.json above the migrations module');
+  return projectRoot(dirname(from));
+}
+
+export const migrationsFolder = join(projectRoot(dirname(fileURLToPath(import.meta.url))), 'drizzle');
 
 /** Applies pending drizzle migrations, logging how many there were and which remain. */
 export async function runMigrations({ db, sql }: Database, log?: Logger) {

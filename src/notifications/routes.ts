@@ -36,7 +36,7 @@ const streamUser = createMiddleware<AppEnv>(async (c, next) => {
 
 export const notificationRoutes = new Hono<AppEnv>()
   .get('/api/events', streamUser, (c) => openStream(c, jsonFormat))
-  // Pages connect here with hx-sse:connect: HTML fragments for htmx to swap.
+  // Pages connect here (public/live.js, one stream per browser): HTML fragments for htmx to swap.
   .get('/events', streamUser, (c) => openStream(c, pageFormat(c.get('deps'))))
   .post('/api/notifications/read', requireUser, async (c) => {
     const input = parse(apiRead, await jsonBody(c));

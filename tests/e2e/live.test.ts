@@ -63,8 +63,8 @@ describeBrowser('live updates in a real browser', () => {
     const tonesBefore = (await seen(dashboard)).tones; // enabling sound plays one sample chime
     await mark(dashboard);
     // The seller works in another tab and the dashboard is hidden: it must keep its stream (htmx's
-    // SSE extension closes a hidden tab's stream unless told not to). Headless Chromium keeps every
-    // tab visible, so the page is told it is hidden the way a browser does it.
+    // SSE extension would close a hidden tab's stream). Headless Chromium keeps every tab visible,
+    // so the page is told it is hidden the way a browser does it.
     await dashboard.evaluate(() => {
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
@@ -129,10 +129,10 @@ describeBrowser('live updates in a real browser', () => {
     // As if both orders were committed between the page reading its cursor and its list: the page's stream starts from 0.
     await page.route(`${suite.server.origin}/seller`, async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, body: (await response.text()).replace(/\/events\?after=\d+/, '/events?after=0') });
+      await route.fulfill({ response, body: (await response.text()).replace(/data-live-after="\d+"/, 'data-live-after="0"') });
     });
     await page.goto(`${suite.server.origin}/seller`);
-    expect(await page.locator('#seller-live').getAttribute('hx-sse:connect')).toBe('/events?after=0');
+    expect(await page.locator('#seller-live').getAttribute('data-live-after')).toBe('0');
     await expect.poll(() => page.locator('#live-notices li').count(), { timeout: 15000 }).toBe(2);
     expect(await page.locator('#seller-orders > article').evaluateAll((rows) => rows.map((r) => [r.id, r.classList.contains('fresh')]))).toEqual([
       [`seller-order-${ids[1]}`, true],

@@ -9,25 +9,54 @@ export interface AppProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts src/server.ts as a separate process, as in production, and waits until it is ready. */
+const baseEnv = (port: number, env: Record<string, string>) => ({
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  SEED_DEMO: '0',
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ...env,
+});
+
+/** Starts src/server.ts through tsx's loader as a separate process (node itself gets the signals), and waits until it is ready. */
 export async function startAppProcess(env: Record<string, string>, port?: number): Promise<AppProcess> {
   port ??= await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: '0', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return untilReady(spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: baseEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'] }), port, 90_000);
+}
+
+/**
+ * `npm start` exactly as the README says, in a process group of its own as a shell job or a
+ * service has (the child's pid is the group's id). Its prestart compiles what changed first.
+ */
+export async function startWithNpm(env: Record<string, string>, port?: number): Promise<AppProcess> {
+  port ??= await freePort();
+  return untilReady(spawn('npm', ['start'], { env: baseEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'], detached: true }), port, 180_000);
+}
+
+async function untilReady(child: ChildProcess, port: number, within: number): Promise<AppProcess> {
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + within;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited during start:\n${out}`);
     const ready = await fetch(`${origin}/readyz`).then((r) => r.ok, () => false);
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`app not ready within 30 s:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`app not ready within ${within / 1000} s:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { origin, child, output: () => out, exited };
+}
+
+/** Whether any process of the group is left (a zombie counts until its parent reaps it). */
+export function groupAlive(pgid: number) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

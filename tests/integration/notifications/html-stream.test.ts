@@ -125,12 +125,11 @@ describe('pages with live updates', () => {
     expect(newest).toBeGreaterThan(0);
 
     const html = await (await seller.get('/seller')).text();
-    expect(html).toContain(`hx-sse:connect="/events?after=${newest}"`);
-    expect(html).toContain('hx-config="{&quot;sse&quot;:{&quot;pauseOnBackground&quot;:false}}"');
+    expect(html).toContain(`data-live-stream="/events" data-live-after="${newest}"`);
     expect(html).toContain('<div id="seller-orders" data-new-orders="top">');
     expect(html).toContain(`<input type="hidden" name="upTo" value="${newest}"/>`);
     // htmx, its extensions, then app.js, blocking at the end of the body (decision 011).
-    expect(html).toMatch(/<script src="\/public\/htmx\/htmx.min.js"><\/script><script src="\/public\/htmx\/ext\/hx-sse.min.js"><\/script><script src="\/public\/htmx\/ext\/hx-upsert.min.js"><\/script><script src="\/public\/app.js"><\/script><\/body>/);
+    expect(html).toMatch(/<script src="\/public\/htmx\/htmx.min.js"><\/script><script src="\/public\/htmx\/ext\/hx-upsert.min.js"><\/script><script src="\/public\/app.js"><\/script><script src="\/public\/live.js"><\/script><\/body>/);
     expect(html).toContain('<title>(1) Orders · Orderbell</title>');
     expect(await (await seller.get('/seller?status=confirmed')).text()).toContain('<div id="seller-orders">');
     expect(await (await seller.get('/seller?status=pending')).text()).toContain('<div id="seller-orders" data-new-orders="top">');
@@ -143,7 +142,7 @@ describe('pages with live updates', () => {
     expect((await seller.json('PUT', `/api/orders/${placed.id}/confirm`)).status).toBe(200);
     const newest = await latestId(t.database.sql, person.id);
     const html = await (await (await signIn(origin, person.email)).get(`/orders/${placed.id}`)).text();
-    expect(html).toContain(`hx-sse:connect="/events?after=${newest}"`);
+    expect(html).toContain(`data-live-stream="/events" data-live-after="${newest}"`);
     expect(html).toContain(`<ul id="order-notices-${placed.id}" class="live-notices" aria-live="polite"`);
     expect(html).toContain(`<p id="order-status-${placed.id}" class="order-headline">`);
     expect(html).toContain(`<div id="order-due-${placed.id}" class="due">`);

@@ -78,7 +78,7 @@ describe("the order's timeline, live", () => {
     const { tea, pots, customer, placed } = await splitOrder();
     const seller = await signIn(origin, tea.user.email);
     const page = await (await seller.get(`/seller/orders/${placed.id}`)).text();
-    expect(page).toMatch(/<div id="seller-live" hx-swap="none" hx-sse:connect="\/events\?after=\d+"/);
+    expect(page).toMatch(/<div id="seller-live" data-live-stream="\/events" data-live-after="\d+"/);
     expect(page).toContain(`<section id="timeline-${placed.id}" class="timeline"`);
     const stream = await pageStream(seller);
     expect((await customer.json('DELETE', `/api/orders/${placed.id}`)).status).toBe(200);

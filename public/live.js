@@ -1,0 +1,172 @@
+// Orderbell's live updates: one event stream per browser, however many tabs show live pages.
+// Over HTTP/1.1 a browser opens at most six connections to a host; a stream per tab would starve
+// the seventh tab and every other page of the shop. So the tabs elect one (Web Locks) that holds
+// the stream and passes each message to the others (BroadcastChannel); every tab swaps the
+// `<hx-partial>` fragments itself with htmx. When the holder closes, sleeps or is discarded, its
+// lock is released and the next tab takes over from the newest id the tabs have seen. Without
+// those two APIs each tab holds a stream of its own. After each message this file dispatches
+// `orderbell:live:message` on document (app.js: sound, title, desktop notification).
+// Why a hand-written EventSource rather than htmx's SSE extension: docs/decisions/003-one-stream-per-browser.md.
+(() => {
+  'use strict';
+
+  const root = document.querySelector('[data-live-stream]');
+  if (!root || !window.htmx) return;
+
+  const LOCK = 'orderbell-live-stream';
+  const KEEP = 200; // messages the holder keeps to catch up a tab that opened a moment ago
+  const shared = 'locks' in navigator && 'BroadcastChannel' in window;
+
+  /**
+   * The stream of this browser as one tab sees it. Phases: `waiting` (another tab holds the
+   * stream; messages arrive from it), `connecting`, `live`, `reconnecting` (this tab holds it),
+   * `paused` (the tab is frozen or in the back-forward cache and takes no part). Each change is
+   * dispatched as `orderbell:live:phase`.
+   */
+  class LiveStream {
+    constructor(element) {
+      this.element = element;
+      this.url = element.dataset.liveStream;
+      /** The newest notification id this page shows: rendered with it, then every message applied. */
+      this.applied = Number(element.dataset.liveAfter) || 0;
+      this.phase = 'waiting';
+      this.holding = false;
+      this.source = null;
+      this.cursor = 0; // the newest id received on the stream this tab holds
+      this.recent = []; // [{id, data}], the last KEEP messages received, for tabs that ask
+      this.recentFrom = 0; // `recent` holds every message after this id
+      this.retryDelay = 0;
+      this.swaps = Promise.resolve();
+      this.channel = shared ? new BroadcastChannel(LOCK) : null;
+      this.channel?.addEventListener('message', (event) => this.onChannel(event.data));
+    }
+
+    start() {
+      if (!shared) return void this.hold();
+      this.phase = 'waiting';
+      this.announce();
+      this.say({ type: 'hello', after: this.applied });
+      this.leaving = new AbortController();
+      const granted = () =>
+        new Promise((release) => {
+          this.release = release;
+          this.hold();
+        });
+      navigator.locks.request(LOCK, { signal: this.leaving.signal }, granted).catch(() => {}); // aborted by pause()
+    }
+
+    /** Frozen, or put in the back-forward cache: hand the stream to another tab. */
+    pause() {
+      this.leaving?.abort();
+      this.stopHolding();
+      this.release?.();
+      this.release = null;
+      this.phase = 'paused';
+      this.announce();
+    }
+
+    // ---- The tab holding the stream
+
+    hold() {
+      this.holding = true;
+      this.cursor = this.applied;
+      this.recent = [];
+      this.recentFrom = this.cursor;
+      this.say({ type: 'holder' }); // the others answer with where they are
+      this.connect();
+    }
+
+    connect() {
+      this.source?.close();
+      this.phase = this.phase === 'live' || this.phase === 'reconnecting' ? 'reconnecting' : 'connecting';
+      this.announce();
+      const source = new EventSource(`${this.url}?after=${this.cursor}`);
+      this.source = source;
+      source.onopen = () => {
+        this.retryDelay = 0;
+        this.phase = 'live';
+        this.announce();
+      };
+      source.onmessage = (event) => this.received(Number(event.lastEventId), event.data);
+      source.onerror = () => {
+        if (this.source !== source) return;
+        this.phase = 'reconnecting';
+        this.announce();
+        // CONNECTING: the browser comes back by itself, with Last-Event-ID, after the server's
+        // retry hint. CLOSED (an error status, such as a proxy's 502): this tab starts over.
+        if (source.readyState === EventSource.CLOSED) this.reconnectLater();
+      };
+    }
+
+    reconnectLater() {
+      this.retryDelay = Math.min(30_000, (this.retryDelay || 500) * 2);
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.holding && this.connect(), this.retryDelay * (0.5 + Math.random() / 2));
+    }
+
+    stopHolding() {
+      this.holding = false;
+      clearTimeout(this.retryTimer);
+      this.source?.close();
+      this.source = null;
+    }
+
+    received(id, data) {
+      if (!id) return;
+      this.cursor = Math.max(this.cursor, id);
+      if (id > (this.recent.at(-1)?.id ?? this.recentFrom)) {
+        this.recent.push({ id, data });
+        if (this.recent.length > KEEP) this.recentFrom = this.recent.shift().id;
+      }
+      this.say({ type: 'message', id, data });
+      this.apply(id, data);
+    }
+
+    /** A tab shows everything up to `after`: send it what came since, from memory or by replay. */
+    catchUp(after) {
+      if (after >= this.recentFrom) {
+        for (const m of this.recent) if (m.id > after) this.say({ type: 'message', id: m.id, data: m.data });
+        return;
+      }
+      // Older than what this tab kept: the stream replays from there; every tab skips what it has.
+      this.cursor = after;
+      this.recent = [];
+      this.recentFrom = after;
+      this.connect();
+    }
+
+    // ---- Every tab
+
+    onChannel(note) {
+      if (note.type === 'message') this.apply(note.id, note.data);
+      else if (note.type === 'holder' && !this.holding && this.phase !== 'paused') this.say({ type: 'hello', after: this.applied });
+      else if (note.type === 'hello' && this.holding) this.catchUp(note.after);
+    }
+
+    /** Swaps a message's fragments into this page once, in order of arrival; ids this page already shows are skipped. */
+    apply(id, data) {
+      if (id <= this.applied) return;
+      this.applied = id;
+      this.swaps = this.swaps
+        .then(() => data && htmx.swap({ sourceElement: this.element, target: this.element, swap: 'none swapEmpty:false', text: data, request: {} }))
+        .catch((error) => console.error('orderbell: a live message could not be shown', error))
+        .then(() => document.dispatchEvent(new CustomEvent('orderbell:live:message', { detail: { id, holder: this.holding } })));
+    }
+
+    say(note) {
+      this.channel?.postMessage(note);
+    }
+
+    announce() {
+      document.dispatchEvent(new CustomEvent('orderbell:live:phase', { detail: { phase: this.phase, holder: this.holding } }));
+    }
+  }
+
+  const live = new LiveStream(root);
+  // A frozen tab runs no code: it must not keep the stream the other tabs depend on.
+  document.addEventListener('freeze', () => live.pause());
+  document.addEventListener('resume', () => live.start());
+  window.addEventListener('pagehide', (event) => event.persisted && live.pause());
+  window.addEventListener('pageshow', (event) => event.persisted && live.start());
+  live.start();
+})();
