@@ -8,12 +8,17 @@ export interface StreamFormat {
   render(notice: Notice): string | Promise<string>;
   /** The SSE `event:` name. htmx swaps unnamed messages and turns named ones into DOM events. */
   event?(notice: Notice): string | undefined;
+  /** Whether this stream sends the notice at all (all of them when absent). */
+  carries?(notice: Notice): boolean;
 }
 
 export const jsonFormat: StreamFormat = {
   render: (n) =>
     JSON.stringify({ id: n.id, type: n.type, orderId: n.orderId, sellerOrderId: n.sellerOrderId, payload: n.payload, createdAt: n.createdAt, readAt: n.readAt }),
   event: (n) => n.type,
+  // The API's stable contract names three events; "seen by the store" (order_seen) exists for the
+  // pages' live timelines, so API clients never meet an event they were not promised.
+  carries: (n) => n.type !== 'order_seen',
 };
 
 const pageFormats = new WeakMap<Deps, StreamFormat>();

@@ -81,6 +81,7 @@ export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
   function send(notice: Notice, isLive: boolean) {
     if (!open || notice.id <= (cursor ?? -1)) return;
     cursor = notice.id;
+    if (format.carries && !format.carries(notice)) return;
     const data = renderOnce(format, notice);
     writes = writes.then(async () => {
       const body = await data.catch((err) => void log.error({ err, id: notice.id }, 'rendering a notification failed'));

@@ -34,7 +34,25 @@ export async function startWithNpm(env: Record<string, string>, port?: number): 
   return untilReady(spawn('npm', ['start'], { env: baseEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'], detached: true }), port, 180_000);
 }
 
+/**
+ * App processes still running when the test process ends (a test that failed before its own
+ * clean-up) are killed with it, with their process groups, so that they do not outlive the run.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) {
+    try {
+      if (child.spawnargs[0] === 'npm') process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 async function untilReady(child: ChildProcess, port: number, within: number): Promise<AppProcess> {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
