@@ -20,7 +20,8 @@
   /**
    * The stream of this browser as one tab sees it. Phases: `waiting` (another tab holds the
    * stream; messages arrive from it), `connecting`, `live`, `reconnecting` (this tab holds it),
-   * `paused` (the tab is frozen or in the back-forward cache and takes no part). Each change is
+   * `paused` (the tab is frozen or in the back-forward cache and takes no part), `signed-out` (the
+   * session ended: the stream is refused, nothing is retried). Each change is
    * dispatched as `orderbell:live:phase`.
    */
   class LiveStream {
@@ -93,9 +94,32 @@
         this.phase = 'reconnecting';
         this.announce();
         // CONNECTING: the browser comes back by itself, with Last-Event-ID, after the server's
-        // retry hint. CLOSED (an error status, such as a proxy's 502): this tab starts over.
-        if (source.readyState === EventSource.CLOSED) this.reconnectLater();
+        // retry hint. CLOSED (an error status, such as a proxy's 502, or a 401 once the session
+        // has ended): EventSource cannot tell which, so ask; signed out, retrying cannot help.
+        if (source.readyState !== EventSource.CLOSED) return;
+        this.sessionEnded().then((ended) => (ended ? this.signedOut() : this.reconnectLater()));
       };
+    }
+
+    /** Whether the stream is refused because this browser's session ended (401), not a passing failure. */
+    async sessionEnded() {
+      const abort = new AbortController();
+      try {
+        const response = await fetch(`${this.url}?after=${this.cursor}`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+        return response.status === 401;
+      } catch {
+        return false; // the server is away: reconnect later
+      } finally {
+        abort.abort(); // a stream that did open is not kept: EventSource reconnects properly
+      }
+    }
+
+    signedOut() {
+      this.stopHolding();
+      this.phase = 'signed-out';
+      this.announce();
+      this.say({ type: 'signed-out' });
+      showSignedOut();
     }
 
     reconnectLater() {
@@ -139,6 +163,7 @@
 
     onChannel(note) {
       if (note.type === 'message') this.apply(note.id, note.data);
+      else if (note.type === 'signed-out') showSignedOut();
       else if (note.type === 'holder' && !this.holding && this.phase !== 'paused') this.say({ type: 'hello', after: this.applied });
       else if (note.type === 'hello' && this.holding) this.catchUp(note.after);
     }
@@ -160,6 +185,23 @@
     announce() {
       document.dispatchEvent(new CustomEvent('orderbell:live:phase', { detail: { phase: this.phase, holder: this.holding } }));
     }
+  }
+
+  /**
+   * Says on the page that it no longer receives anything because the session ended (signed out in
+   * another tab, or expired), with a link that signs in and comes back here, instead of retrying
+   * in silence while the page looks normal.
+   */
+  function showSignedOut() {
+    if (document.getElementById('signed-out')) return;
+    const note = document.createElement('p');
+    note.id = 'signed-out';
+    note.className = 'flash flash-bad';
+    const link = document.createElement('a');
+    link.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+    link.textContent = 'Sign in again';
+    note.append('You are signed out: this page no longer receives live updates. ', link, '.');
+    (document.getElementById('flash') ?? document.body).append(note);
   }
 
   const live = new LiveStream(root);

@@ -11,7 +11,7 @@ import { place } from '../integration/management/fixtures.ts';
 const LONG = (prefix: string) => prefix + 'x'.repeat(200 - prefix.length);
 
 describeBrowser('daily work in a real browser', () => {
-  const s = servedAppAndBrowser({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
+  const s = servedAppAndBrowser({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1' });
   let shop: Awaited<ReturnType<typeof makeSeller>>;
   let other: Awaited<ReturnType<typeof makeSeller>>;
   let customer: Awaited<ReturnType<typeof makeCustomer>>;
@@ -117,6 +117,21 @@ describeBrowser('daily work in a real browser', () => {
     ]);
     expect(new URL(seller.url()).searchParams.get('next')).toBe('/seller?status=confirmed');
     expect(await seller.locator('header.top').count()).toBe(1);
+    await seller.context().close();
+  });
+
+  it('a dashboard whose session ended says so, with a link that signs in and comes back, instead of retrying in silence', async () => {
+    const seller = await pageAs(shop.user.email);
+    await seller.goto(`${s.server.origin}/seller?status=pending`);
+    await expect.poll(() => s.t.deps.notifications.presence.isOnline(shop.user.id), { timeout: 10_000 }).toBe(true);
+    expect(await seller.locator('#signed-out').count()).toBe(0);
+    // The session expires: the next heartbeat ends the stream, and its reconnect is refused with 401.
+    await s.t.database.sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${shop.user.id}`;
+    const note = seller.locator('#signed-out');
+    await expect.poll(() => note.count(), { timeout: 30_000 }).toBe(1);
+    expect(await note.textContent()).toContain('You are signed out');
+    expect(await note.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).toBe('/login?next=%2Fseller%3Fstatus%3Dpending');
+    expect(await seriousA11yViolations(seller)).toEqual([]);
     await seller.context().close();
   });
 });
