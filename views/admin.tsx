@@ -1,12 +1,13 @@
 import { SELLER_ORDER_STATUSES } from '../src/db/schema.ts';
 import type { OrderFilters } from '../src/admin/schemas.ts';
-import type { AdminOrderRow, OutboxRow } from '../src/admin/service.ts';
+import type { AdminPage, OutboxRow } from '../src/admin/service.ts';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
 import { allowedFrom } from '../src/orders/status.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { FormError, firstInvalid, type Errors } from './forms.tsx';
 import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
+import { Pager } from './pager.tsx';
 import { DueAmount, OrderStatusText } from './order-state.tsx';
 
 type Filters = Partial<Record<keyof OrderFilters, string | number>>;
@@ -53,8 +54,7 @@ export const Input = ({ id, name, label, value, type = 'text', error, autofocus 
 export interface AdminOrdersProps {
   filters: Filters;
   stores: { id: number; name: string }[];
-  rows: AdminOrderRow[];
-  nextCursor: string | null;
+  page: AdminPage;
   currency: string;
   errors?: Errors;
 }
@@ -62,14 +62,15 @@ export interface AdminOrdersProps {
 const FILTER_FIELDS = [['q', 'Search', 'f-q'], ['status', 'Status', 'f-status'], ['store', 'Store', 'f-store'], ['from', 'From', 'f-from'], ['to', 'To', 'f-to'], ['sort', 'Sort', 'f-sort']] as const;
 
 /** The order list: filters in a plain GET form (htmx swaps just this block), results, pager, CSV link. */
-export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, errors }: AdminOrdersProps) {
-  const { cursor: _cursor, ...kept } = filters;
+export function AdminOrdersPage({ filters, stores, page, currency, errors }: AdminOrdersProps) {
+  const { cursor: _cursor, before: _before, ...kept } = filters;
+  const { rows } = page;
   const first = firstInvalid(errors, FILTER_FIELDS);
   return (
     <section id="admin-orders" aria-labelledby="admin-orders-title">
       <h1 id="admin-orders-title">Orders</h1>
       <form class="filters" method="get" action="/admin/orders" hx-get="/admin/orders" hx-target="#admin-orders" hx-select="#admin-orders" hx-swap="outerHTML" hx-push-url="true">
-        <FormError message={errors ? 'Please correct the highlighted filters.' : null} errors={errors} fields={FILTER_FIELDS} />
+        <FormError message={errors ? (errors.cursor ?? errors.before ?? 'Please correct the highlighted filters.') : null} errors={errors} fields={FILTER_FIELDS} />
         <Input id="f-q" name="q" label="Search: order number, name, email, phone or address" value={filters.q} type="search" error={errors?.q} autofocus={first === 'q'} />
         <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} autofocus={first === 'status'} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
         <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} autofocus={first === 'store'} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
@@ -127,11 +128,7 @@ export function AdminOrdersPage({ filters, stores, rows, nextCursor, currency, e
         </table>
       </div>
       {!rows.length && <p class="empty">No orders match these filters.</p>}
-      {nextCursor && (
-        <p class="pager">
-          <a href={ordersUrl({ ...kept, cursor: nextCursor })}>Next page</a>
-        </p>
-      )}
+      <Pager page={page} noun="Orders" url={(to) => ordersUrl({ ...kept, ...to })} />
     </section>
   );
 }

@@ -1,13 +1,13 @@
 import type { Page } from '../src/orders/queries.ts';
 import { count } from './format.ts';
 
-export type PageLink = { cursor: number } | { before: number };
+export type PageLink = { cursor: number | string } | { before: number | string };
 
 /** The query string of a page link. */
 export const pageQuery = (to: PageLink) => ('cursor' in to ? `cursor=${to.cursor}` : `before=${to.before}`);
 
 /** Links to the newer and older pages of a list, with where this page sits ("Orders 21–40 of 57"). */
-export function Pager({ page, url, noun }: { page: Pick<Page<unknown>, 'nextCursor' | 'prevCursor' | 'position'>; url: (to: PageLink) => string; noun: string }) {
+export function Pager({ page, url, noun }: { page: Pick<Page<unknown, number | string>, 'nextCursor' | 'prevCursor' | 'position'>; url: (to: PageLink) => string; noun: string }) {
   const { position, prevCursor, nextCursor } = page;
   if (!prevCursor && !nextCursor) return null;
   return (

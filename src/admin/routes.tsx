@@ -25,7 +25,7 @@ async function filtersOf(c: C) {
   const query = c.req.query();
   const { sql, currency } = deps(c);
   const stores = await storeList(sql);
-  c.set('renderForm', (err) => <AdminOrdersPage filters={query} stores={stores} rows={[]} nextCursor={null} currency={currency} errors={err.fields ?? { q: err.message }} />);
+  c.set('renderForm', (err) => <AdminOrdersPage filters={query} stores={stores} page={{ rows: [], nextCursor: null }} currency={currency} errors={err.fields ?? { q: err.message }} />);
   return { filters: parse(orderFiltersSchema, query), query, stores };
 }
 
@@ -35,7 +35,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const { sql, currency } = deps(c);
     const { filters, query, stores } = await filtersOf(c);
     const list = await adminOrders(sql, filters);
-    return page(c, 'Orders', <AdminOrdersPage filters={query} stores={stores} rows={list.rows} nextCursor={list.nextCursor} currency={currency} />);
+    return page(c, 'Orders', <AdminOrdersPage filters={query} stores={stores} page={list} currency={currency} />);
   })
   .get('/admin/orders.csv', async (c) => {
     const { sql, currency } = deps(c);

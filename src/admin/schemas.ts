@@ -12,6 +12,8 @@ const day = (label: string) =>
 export const SORTS = ['newest', 'oldest', 'total'] as const;
 export type Sort = (typeof SORTS)[number];
 
+const keyset = z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, 'That page link is broken.').optional());
+
 /** The filters of the admin order list, shared by the page and the CSV export. */
 export const orderFiltersSchema = z
   .object({
@@ -21,11 +23,15 @@ export const orderFiltersSchema = z
     to: day('To'),
     q: z.preprocess(blank, z.string().trim().max(200, 'Search has at most 200 characters.').optional()),
     sort: z.preprocess(blank, z.enum(SORTS, { error: 'Sort by newest, oldest or total.' }).default('newest')),
-    // Keyset: the last id seen, or "total.id" when sorting by total.
-    cursor: z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, 'That page link is broken.').optional()),
+    // Keyset: `cursor` reads the rows after this key in the sort's order, `before` those ahead of
+    // it (the newer page); the key is the id, or "total.id" when sorting by total.
+    cursor: keyset,
+    before: keyset,
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' })
-  .refine((f) => !f.cursor || cursorFits(f.cursor, f.sort), { path: ['cursor'], message: 'That page link is broken.' });
+  .refine((f) => !f.cursor || cursorFits(f.cursor, f.sort), { path: ['cursor'], message: 'That page link is broken.' })
+  .refine((f) => !f.before || cursorFits(f.before, f.sort), { path: ['before'], message: 'That page link is broken.' })
+  .refine((f) => !(f.cursor && f.before), { path: ['before'], message: 'Give cursor or before, not both.' });
 
 /** A keyset cursor holds what its columns can: "id" (bigint), or "total.id" (int4 total) when sorting by total. */
 function cursorFits(cursor: string, sort: Sort) {

@@ -17,9 +17,7 @@ export interface AdminOrderRow extends PartsSummary {
   deliveryAddress: string;
 }
 
-export interface AdminPage extends Omit<Page<AdminOrderRow>, 'nextCursor'> {
-  nextCursor: string | null;
-}
+export type AdminPage = Page<AdminOrderRow, string>;
 
 /** A search word as a LIKE pattern for "contains", with LIKE's own wildcards taken literally. */
 const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -46,13 +44,31 @@ function where(sql: Sql, f: OrderFilters) {
   return parts.reduce((a, b) => sql`${a} and ${b}`);
 }
 
-/** Sorting with its keyset condition; the total sort pages by (total, id), served by orders_total_idx. */
+/** A row's keyset cursor under a sort: its id, or "total.id" when sorting by total. */
+const keyOf = (f: OrderFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) => (f.sort === 'total' ? `${row.totalAmount}.${row.id}` : String(row.id));
+
+/**
+ * Sorting with its keyset: the total sort pages by (total, id), served by orders_total_idx, the
+ * others by id. `cursor` reads the rows after the key in the sort's order; `before` reads the rows
+ * ahead of it walking away from the key (so each page is one index range) and the page is turned
+ * round afterwards. `ahead` picks the rows that come before a key in the sort's order (the rank).
+ */
 function ordering(sql: Sql, f: OrderFilters) {
-  const [first, second] = (f.cursor ?? '').split('.').map(Number);
-  if (f.sort === 'oldest') return { after: f.cursor ? sql`o.id > ${first!}` : sql`true`, by: sql`o.id asc` };
-  if (f.sort === 'total')
-    return { after: f.cursor ? sql`(o.total_amount, o.id) < (${first!}, ${second ?? 0})` : sql`true`, by: sql`o.total_amount desc, o.id desc` };
-  return { after: f.cursor ? sql`o.id < ${first!}` : sql`true`, by: sql`o.id desc` };
+  const total = f.sort === 'total';
+  const column = total ? sql`(o.total_amount, o.id)` : sql`o.id`;
+  const value = (key: string) => {
+    const [first, second] = key.split('.').map(Number);
+    return total ? sql`(${first!}, ${second!})` : sql`${first!}`;
+  };
+  const descending = f.sort !== 'oldest';
+  const down = descending !== Boolean(f.before);
+  const dir = down ? sql`desc` : sql`asc`;
+  const mark = f.cursor ?? f.before;
+  return {
+    after: mark ? sql`${column} ${down ? sql`<` : sql`>`} ${value(mark)}` : sql`true`,
+    by: total ? sql`o.total_amount ${dir}, o.id ${dir}` : sql`o.id ${dir}`,
+    ahead: (key: string) => sql`${column} ${descending ? sql`>` : sql`<`} ${value(key)}`,
+  };
 }
 
 type AdminRecord = Omit<AdminOrderRow, keyof PartsSummary> & Pick<PartsSummary, 'parts'>;
@@ -68,19 +84,32 @@ function filtered(sql: Sql, f: OrderFilters, limit?: number) {
     order by ${by} ${limit ? sql`limit ${limit}` : sql``}`;
 }
 
-/** One page of the admin's order list (admins see every order). */
+/** One page of the admin's order list (admins see every order), both ways, with its position. */
 export async function adminOrders(sql: Sql, f: OrderFilters): Promise<AdminPage> {
   const rows = (await filtered(sql, f, ADMIN_PAGE_SIZE + 1)).map(summarise);
   const more = rows.length > ADMIN_PAGE_SIZE;
   const page = rows.slice(0, ADMIN_PAGE_SIZE);
+  if (f.before) page.reverse();
+  const first = page[0];
   const last = page.at(-1);
-  const nextCursor = more && last ? (f.sort === 'total' ? `${last.totalAmount}.${last.id}` : String(last.id)) : null;
-  return { rows: page, nextCursor };
+  // Reading newer rows, "more" means a newer page still; reading older ones, an older page.
+  const newer = f.before ? more : Boolean(f.cursor);
+  const older = f.before ? true : more;
+  const [counts] = await sql<{ total: number; ahead: number }[]>`
+    select count(*)::int as total, count(*) filter (where ${first ? ordering(sql, f).ahead(keyOf(f, first)) : sql`false`})::int as ahead
+    from orders o where ${where(sql, f)}`;
+  const { total, ahead } = counts!;
+  return {
+    rows: page,
+    nextCursor: older && last ? keyOf(f, last) : null,
+    prevCursor: newer && first ? keyOf(f, first) : null,
+    position: { from: ahead + 1, to: ahead + page.length, total },
+  };
 }
 
 /** Every order matching the filters, read in batches so a large export never sits in memory. */
 export async function* allFilteredOrders(sql: Sql, f: OrderFilters): AsyncGenerator<AdminOrderRow[]> {
-  for await (const batch of filtered(sql, { ...f, cursor: undefined }).cursor(500)) yield batch.map(summarise);
+  for await (const batch of filtered(sql, { ...f, cursor: undefined, before: undefined }).cursor(500)) yield batch.map(summarise);
 }
 
 export const storeList = (sql: Sql) => sql<{ id: number; name: string }[]>`select id, name from sellers order by name, id`;

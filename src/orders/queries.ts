@@ -154,12 +154,13 @@ export interface Position {
   total: number;
 }
 
-export interface Page<T> {
+/** A page of a keyset list; K is the keyset's cursor (an id, or a string like the admin list's "total.id"). */
+export interface Page<T, K = number> {
   rows: T[];
   /** The `cursor` of the next older page, if any. */
-  nextCursor: number | null;
+  nextCursor: K | null;
   /** The `before` of the next newer page, if any (lists that page both ways). */
-  prevCursor?: number | null;
+  prevCursor?: K | null;
   position?: Position;
 }
 

@@ -95,27 +95,67 @@ describe('the admin order list', () => {
     }
   });
 
-  it('pages with a keyset cursor in every sort order, without gaps or repeats', async () => {
+  it('pages both ways in every sort order, keeping the filters, with the position, without gaps or repeats', async () => {
     const carol = await apiClient(t.app, (await makeCustomer(t.database.db, { email: 'carol@example.test' })).email);
     const placed: { number: string; total: number; id: number }[] = [];
-    for (let i = 0; i < 57; i++) {
+    // 107 orders: three pages of 50, so there is a first, a middle and a last page; totals repeat, so the total sort leans on the id.
+    for (let i = 0; i < 107; i++) {
       const order = await place(carol, [{ productId: A.products[0]!.id, quantity: (i % 4) + 1 }]);
       placed.push({ number: order.orderNumber, total: order.totalAmount, id: order.id });
     }
+    const filters = `q=carol%40example.test&store=${A.store.id}`;
+    const read = async (url: string) => {
+      const res = await admin.get(url);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      const link = (rel: string) => html.match(new RegExp(`<a href="([^"]+)" rel="${rel}">`))?.[1]?.replace(/&amp;/g, '&');
+      const position = html.match(/<span class="position">([^<]*)<\/span>/)?.[1];
+      return { numbers: numbersIn(html), newer: link('prev'), older: link('next'), position };
+    };
     const walk = async (sort: string) => {
-      const seen: string[] = [];
-      let url: string | undefined = `/admin/orders?q=carol%40example.test&sort=${sort}`;
-      while (url) {
-        const html = await (await admin.get(url)).text();
-        seen.push(...numbersIn(html));
-        url = html.match(/href="([^"]+)">Next page/)?.[1]?.replace(/&amp;/g, '&');
+      const forward: Awaited<ReturnType<typeof read>>[] = [];
+      for (let url: string | undefined = `/admin/orders?${filters}&sort=${sort}`; url; url = forward.at(-1)!.older) forward.push(await read(url));
+      const back = [forward.at(-1)!];
+      while (back[0]!.newer) back.unshift(await read(back[0]!.newer));
+      for (const page of [...forward, ...back]) {
+        for (const link of [page.newer, page.older].filter((l) => l !== undefined)) {
+          expect(link).toContain(`${filters}&sort=${sort}`);
+        }
       }
-      return seen;
+      expect(back.map((p) => p.numbers)).toEqual(forward.map((p) => p.numbers));
+      expect(back.map((p) => p.position)).toEqual(forward.map((p) => p.position));
+      expect(forward.map((p) => p.position)).toEqual(['Orders 1–50 of 107', 'Orders 51–100 of 107', 'Orders 101–107 of 107']);
+      expect(forward[0]!.newer).toBeUndefined();
+      expect(forward.at(-1)!.older).toBeUndefined();
+      expect(forward[1]!.newer).toBeDefined();
+      expect(forward[1]!.older).toBeDefined();
+      return forward.flatMap((p) => p.numbers);
     };
     const byId = [...placed].sort((x, y) => y.id - x.id);
     expect(await walk('newest')).toEqual(byId.map((p) => p.number));
     expect(await walk('oldest')).toEqual([...byId].reverse().map((p) => p.number));
     expect(await walk('total')).toEqual([...placed].sort((x, y) => y.total - x.total || y.id - x.id).map((p) => p.number));
+    // The CSV export ignores page links and holds every matching order.
+    const csv = parseCsv((await (await admin.get(`/admin/orders.csv?${filters}&before=${byId[0]!.id}`)).text()).replace(/^\ufeff/, ''));
+    expect(csv.length - 1).toBe(107);
+  });
+
+  it('refuses a broken page link, or cursor and before at once, with a 422 and no rows', async () => {
+    for (const [query, message] of [
+      ['cursor=5&before=9', 'Give cursor or before, not both.'],
+      ['before=abc', 'That page link is broken.'],
+      ['before=0', 'That page link is broken.'],
+      ['before=1.5', 'That page link is broken.'],
+      ['sort=total&before=7', 'That page link is broken.'],
+      ['sort=total&before=99999999999.1', 'That page link is broken.'],
+      ['before=9999999999999999', 'That page link is broken.'],
+    ] as const) {
+      const res = await admin.get(`/admin/orders?${query}`);
+      expect(res.status, query).toBe(422);
+      const html = await res.text();
+      expect(html).toContain(message);
+      expect(numbersIn(html)).toEqual([]);
+    }
   });
 });
 
