@@ -89,6 +89,8 @@
         this.announce();
       };
       source.onmessage = (event) => this.received(Number(event.lastEventId), event.data);
+      // Told by the server's heartbeat that the session ended: say so now, not after a refused reconnect.
+      source.addEventListener('session_ended', () => this.source === source && this.signedOut());
       source.onerror = () => {
         if (this.source !== source) return;
         this.phase = 'reconnecting';

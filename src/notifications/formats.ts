@@ -10,6 +10,8 @@ export interface StreamFormat {
   event?(notice: Notice): string | undefined;
   /** Whether this stream sends the notice at all (all of them when absent). */
   carries?(notice: Notice): boolean;
+  /** Written before a stream ends because its session ended, so that a page says so at once. */
+  sessionEnded?: string;
 }
 
 export const jsonFormat: StreamFormat = {
@@ -30,6 +32,7 @@ const pageFormats = new WeakMap<Deps, StreamFormat>();
  */
 export function pageFormat(deps: Deps): StreamFormat {
   let format = pageFormats.get(deps);
-  if (!format) pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n) }));
+  if (!format)
+    pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n), sessionEnded: 'event: session_ended\ndata: {}\n\n' }));
   return format;
 }

@@ -139,7 +139,10 @@ export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
     heartbeat = setTimeout(async () => {
       if (!write(': heartbeat\n\n')) return;
       const [valid] = await sql`select 1 from sessions where id = ${session.id} and expires_at > now()`.catch(() => [1]);
-      if (!valid) return end(retryHint(5000, 5000));
+      if (!valid) {
+        if (format.sessionEnded) write(format.sessionEnded);
+        return end(retryHint(5000, 5000));
+      }
       if (open) beat(live.heartbeatMs);
     }, delay);
   }

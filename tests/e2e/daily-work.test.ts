@@ -122,13 +122,17 @@ describeBrowser('daily work in a real browser', () => {
 
   it('a dashboard whose session ended says so, with a link that signs in and comes back, instead of retrying in silence', async () => {
     const seller = await pageAs(shop.user.email);
+    const refused: string[] = []; // answers to the page's stream that were not 200 (a 401 once signed out)
+    seller.on('response', (r) => new URL(r.url()).pathname === '/events' && r.status() !== 200 && refused.push(`${r.status()} ${r.url()}`));
     await seller.goto(`${s.server.origin}/seller?status=pending`);
     await expect.poll(() => s.t.deps.notifications.presence.isOnline(shop.user.id), { timeout: 10_000 }).toBe(true);
     expect(await seller.locator('#signed-out').count()).toBe(0);
-    // The session expires: the next heartbeat ends the stream, and its reconnect is refused with 401.
+    // The session expires: the stream's next heartbeat finds it ended and tells the page so.
     await s.t.database.sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${shop.user.id}`;
     const note = seller.locator('#signed-out');
     await expect.poll(() => note.count(), { timeout: 30_000 }).toBe(1);
+    // Said by that heartbeat itself: no refused reconnect (the server asks for one after 5-10 s) was needed.
+    expect(refused).toEqual([]);
     expect(await note.textContent()).toContain('You are signed out');
     expect(await note.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).toBe('/login?next=%2Fseller%3Fstatus%3Dpending');
     expect(await seriousA11yViolations(seller)).toEqual([]);

@@ -40,6 +40,7 @@ it('ends an open page stream (cookie session) on expiry and on sign-out, and not
   const sessionOf = (c: typeof a) => c.cookies.get(t.deps.auth.sessionCookieName)!;
   await t.database.sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionOf(a)}`;
   await streamA!.waitForEnd(2500);
+  expect(streamA!.events.at(-1)?.event).toBe('session_ended'); // the page says so at once
   expect(streamB!.ended).toBe(false);
   expect(streamB!.failure).toBeUndefined();
 
