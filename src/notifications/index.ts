@@ -8,7 +8,7 @@ import { Hub } from './hub.ts';
 import { startListener, type Listener } from './listener.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { Presence } from './presence.ts';
-import { retryHint } from './streams.ts';
+import { retryHint } from './sse.ts';
 
 /** The live-notification machinery of one process, shared by every request (in Deps). */
 export interface Notifications {

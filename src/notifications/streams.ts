@@ -4,16 +4,15 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
+import type { Logger } from '../ops/log.ts';
 import type { StreamFormat } from './formats.ts';
 import type { Subscriber } from './hub.ts';
+import { retryHint, SseWriter, type SseSink } from './sse.ts';
 import { latestId, noticesAfter, type Notice } from './store.ts';
 
 const BACKLOG_PAGE = 100;
 const encoder = new TextEncoder();
 const cursorSchema = z.object({ after: z.string().regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number).optional() });
-
-/** A reconnect delay with jitter, so a restart does not bring every client back in the same millisecond. */
-export const retryHint = (base = 1000, spread = 2000) => Math.round(base + Math.random() * spread);
 
 /** Rendered once per notice and format, however many streams (tabs) of the recipient get it. */
 const rendered = new WeakMap<StreamFormat, WeakMap<Notice, Promise<string>>>();
@@ -25,20 +24,196 @@ function renderOnce(format: StreamFormat, notice: Notice) {
   return out;
 }
 
-function frame(id: number, event: string | undefined, data: string) {
-  let text = `id: ${id}\n${event ? `event: ${event}\n` : ''}`;
-  for (const line of data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
-  return `${text}\n`;
+/** The recipient's stored notifications, as a stream reads its backlog. */
+export interface Backlog {
+  /** The newest id there is (a stream opened without a cursor starts from now). */
+  latest(): Promise<number>;
+  /** Up to `limit` notices after `after`, oldest first. */
+  after(after: number, limit: number): Promise<Notice[]>;
+}
+
+export interface EventStreamParts {
+  userId: string;
+  format: StreamFormat;
+  sink: SseSink;
+  /** Unsent bytes past which a live write closes the stream. */
+  maxUnsentBytes: number;
+  backlog: Backlog;
+  /** A notice was written: `live` when it came from the hub, not from the backlog. */
+  delivered(notice: Notice, live: boolean): void;
+  /** Called once when the stream closes, whatever the reason. */
+  closed(): void;
+  log: Logger;
+  backlogPage?: number;
 }
 
 /**
- * An SSE stream of the signed-in user's notifications: the backlog after the client's cursor
- * (`Last-Event-ID`, else `?after=`; none means "from now"), then live ones, never an id twice.
- * It subscribes to the hub before reading the backlog. Writes only queue bytes: a client that
- * stops reading is disconnected once its unsent bytes pass the bound, and catches up by replay.
+ * - `backlog`: pages of stored notices after the client's cursor are written, each page once the
+ *   client has taken the last (the replay paces itself); notices the hub pushes meanwhile are held.
+ * - `live`: the held notices, then each pushed one, are written at once (never waiting).
+ * - `closed`: nothing more is written.
+ */
+export type StreamPhase = 'backlog' | 'live' | 'closed';
+
+/**
+ * One open SSE stream of a user's notifications: the backlog after the cursor, then live ones,
+ * never an id twice. Subscribe it to the hub before `replay()`, so nothing committed in between
+ * is missed: the hub's pushes wait in `held` until the backlog is written.
+ */
+export class EventStream implements Subscriber {
+  readonly userId: string;
+  private current: StreamPhase = 'backlog';
+  /** The newest id queued for this client. */
+  private last: number | undefined;
+  private readonly held: Notice[] = [];
+  /** Writes in id order, whatever order the renders finish in. */
+  private writes = Promise.resolve();
+  private readonly writer: SseWriter;
+
+  constructor(
+    private readonly parts: EventStreamParts,
+    start: number | undefined,
+  ) {
+    this.userId = parts.userId;
+    this.last = start;
+    this.writer = new SseWriter(parts.sink, parts.maxUnsentBytes, (unsent) => {
+      parts.log.info({ userId: parts.userId, unsent }, 'closing a stream whose client stopped reading');
+      this.stop();
+    });
+    parts.sink.onGone(() => {
+      this.writer.gone();
+      this.stop();
+    });
+  }
+
+  get phase() {
+    return this.current;
+  }
+
+  cursor() {
+    return this.last;
+  }
+
+  /** Tells the client how soon to reconnect, then reads the backlog and goes live. */
+  open(retryMs: number) {
+    this.write(`retry: ${retryMs}\n: connected\n\n`);
+  }
+
+  push(notice: Notice) {
+    if (this.current === 'backlog') this.held.push(notice);
+    else this.send(notice, true);
+  }
+
+  async replay() {
+    const { backlog, log } = this.parts;
+    const pageSize = this.parts.backlogPage ?? BACKLOG_PAGE;
+    try {
+      if (this.last === undefined) this.last = await backlog.latest();
+      while (this.current === 'backlog') {
+        const page = await backlog.after(this.last, pageSize);
+        for (const notice of page) this.send(notice, false);
+        await this.writes;
+        await this.writer.drained();
+        if (page.length < pageSize) break;
+      }
+      if (this.current !== 'backlog') return;
+      this.current = 'live';
+      for (const notice of this.held.splice(0)) this.send(notice, true);
+    } catch (err) {
+      log.error({ err }, 'reading the notification backlog failed');
+      this.end(retryHint());
+    }
+  }
+
+  /** A comment that keeps proxies from timing the connection out; false once closed. */
+  heartbeat() {
+    return this.writer.comment('heartbeat', this.current === 'backlog');
+  }
+
+  /** The session behind the stream has ended: the page hears so, and the client comes back later. */
+  sessionEnded(retryMs: number) {
+    if (this.parts.format.sessionEnded) this.write(this.parts.format.sessionEnded);
+    this.end(retryMs);
+  }
+
+  /** Ends the stream cleanly, telling the client when to come back. */
+  end(retryMs: number) {
+    if (!this.write(`retry: ${retryMs}\n\n`)) return;
+    this.stop();
+    this.writer.end();
+  }
+
+  private write(text: string) {
+    return this.writer.write(text, this.current === 'backlog');
+  }
+
+  private send(notice: Notice, live: boolean) {
+    const { format, log } = this.parts;
+    if (this.current === 'closed' || notice.id <= (this.last ?? -1)) return;
+    this.last = notice.id;
+    if (format.carries && !format.carries(notice)) return;
+    const data = renderOnce(format, notice);
+    this.writes = this.writes.then(async () => {
+      const body = await data.catch((err) => void log.error({ err, id: notice.id }, 'rendering a notification failed'));
+      if (body === undefined || !this.writer.message(notice.id, format.event?.(notice), body, this.current === 'backlog')) return;
+      this.parts.delivered(notice, live);
+    });
+  }
+
+  private stop() {
+    if (this.current === 'closed') return;
+    this.current = 'closed';
+    this.held.length = 0;
+    this.parts.closed();
+  }
+}
+
+/** The response body as a web stream (the Node adapter pipes it to the socket). */
+function webStreamSink(outgoing: ServerResponse | undefined) {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let pulled: (() => void) | undefined;
+  let gone = () => {};
+  const release = () => {
+    pulled?.();
+    pulled = undefined;
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start: (ctrl) => void (controller = ctrl),
+      pull: release,
+      cancel: () => {
+        release();
+        gone();
+      },
+    },
+    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+  );
+  const unsent = () => -(controller.desiredSize ?? 0);
+  const sink: SseSink = {
+    write: (text) => controller.enqueue(encoder.encode(text)),
+    unsent,
+    drained: () => (unsent() <= 0 ? Promise.resolve() : new Promise<void>((r) => (pulled = r))),
+    end: () => {
+      release();
+      controller.close();
+    },
+    destroy: () => {
+      release();
+      if (outgoing) outgoing.destroy();
+      else controller.error(new Error('client stopped reading'));
+    },
+    onGone: (listener) => void (gone = listener),
+  };
+  return { body, sink };
+}
+
+/**
+ * GET /api/events and /events: an SSE stream of the signed-in user's notifications after the
+ * client's cursor (`Last-Event-ID`, else `?after=`; none means "from now"). At most
+ * `maxStreamsPerUser` per user across processes (else 429).
  */
 export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
-  const { notifications: live, database, log } = c.get('deps');
+  const { notifications: live, database } = c.get('deps');
   const user = c.get('user')!;
   const session = c.get('session')!;
   const start = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
@@ -51,120 +226,48 @@ export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
       { 'Retry-After': '30' },
     );
   }
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   const sql = database.sql;
-
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let open = true;
-  let cursor = start; // the newest id queued for this client
-  let replaying = true;
-  const early: Notice[] = [];
-  let writes = Promise.resolve();
+  const { body, sink } = webStreamSink((c.env as { outgoing?: ServerResponse } | undefined)?.outgoing);
   let heartbeat: NodeJS.Timeout | undefined;
   let unsubscribe = () => {};
-  let pulled: (() => void) | undefined;
-
-  const unsent = () => -(controller.desiredSize ?? 0);
-  /** The replay paces itself on the client (awaiting its own stream only); live writes never wait. */
-  const drained = () => (unsent() <= 0 || !open ? Promise.resolve() : new Promise<void>((r) => (pulled = r)));
-  function write(text: string) {
-    if (!open) return false;
-    controller.enqueue(encoder.encode(text));
-    if (replaying || unsent() <= live.maxUnsentBytes) return true;
-    log.info({ userId: user.id, unsent: unsent() }, 'closing a stream whose client stopped reading');
-    stop();
-    if (outgoing) outgoing.destroy();
-    else controller.error(new Error('client stopped reading'));
-    return false;
-  }
-
-  function send(notice: Notice, isLive: boolean) {
-    if (!open || notice.id <= (cursor ?? -1)) return;
-    cursor = notice.id;
-    if (format.carries && !format.carries(notice)) return;
-    const data = renderOnce(format, notice);
-    writes = writes.then(async () => {
-      const body = await data.catch((err) => void log.error({ err, id: notice.id }, 'rendering a notification failed'));
-      if (body === undefined || !write(frame(notice.id, format.event?.(notice), body))) return;
-      live.metrics.delivered.inc();
-      if (isLive) live.metrics.latency.observe(Math.max(0, Date.now() - notice.createdAt.getTime()) / 1000);
-      live.hub.markDelivered(notice.id);
-    });
-  }
-
-  const subscriber: Subscriber = {
-    userId: user.id,
-    cursor: () => cursor,
-    push: (notice) => (replaying ? early.push(notice) : send(notice, true)),
-    end,
-  };
-
-  function stop() {
-    if (!open) return;
-    open = false;
-    pulled?.();
-    clearTimeout(heartbeat);
-    unsubscribe();
-    live.presence.closed(user.id);
-    live.metrics.openStreams.dec();
-  }
-
-  /** Ends the stream cleanly, telling the client when to come back. */
-  function end(retryMs: number) {
-    if (!write(`retry: ${retryMs}\n\n`)) return;
-    stop();
-    controller.close();
-  }
-
-  async function replay() {
-    try {
-      if (cursor === undefined) cursor = await latestId(sql, user.id);
-      for (let page: Notice[] = []; open; ) {
-        page = await noticesAfter(sql, user.id, cursor, BACKLOG_PAGE);
-        for (const notice of page) send(notice, false);
-        await writes;
-        await drained();
-        if (page.length < BACKLOG_PAGE) break;
-      }
-      replaying = false;
-      for (const notice of early.splice(0)) send(notice, true);
-    } catch (err) {
-      log.error({ err }, 'reading the notification backlog failed');
-      end(retryHint());
-    }
-  }
+  const stream = new EventStream(
+    {
+      userId: user.id,
+      format,
+      sink,
+      maxUnsentBytes: live.maxUnsentBytes,
+      backlog: { latest: () => latestId(sql, user.id), after: (after, limit) => noticesAfter(sql, user.id, after, limit) },
+      delivered(notice, isLive) {
+        live.metrics.delivered.inc();
+        if (isLive) live.metrics.latency.observe(Math.max(0, Date.now() - notice.createdAt.getTime()) / 1000);
+        live.hub.markDelivered(notice.id);
+      },
+      closed() {
+        clearTimeout(heartbeat);
+        unsubscribe();
+        live.presence.closed(user.id);
+        live.metrics.openStreams.dec();
+      },
+      log: c.get('deps').log,
+    },
+    start,
+  );
 
   /** Staggered across streams; also where a revoked or expired session ends the stream. */
-  function beat(delay: number) {
+  const beat = (delay: number) => {
     heartbeat = setTimeout(async () => {
-      if (!write(': heartbeat\n\n')) return;
+      if (!stream.heartbeat()) return;
       const [valid] = await sql`select 1 from sessions where id = ${session.id} and expires_at > now()`.catch(() => [1]);
-      if (!valid) {
-        if (format.sessionEnded) write(format.sessionEnded);
-        return end(retryHint(5000, 5000));
-      }
-      if (open) beat(live.heartbeatMs);
+      if (!valid) return stream.sessionEnded(retryHint(5000, 5000));
+      if (stream.phase !== 'closed') beat(live.heartbeatMs);
     }, delay);
-  }
+  };
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(ctrl) {
-        controller = ctrl;
-        write(`retry: ${retryHint()}\n: connected\n\n`);
-        unsubscribe = live.hub.subscribe(subscriber);
-        live.metrics.openStreams.inc();
-        beat(Math.random() * live.heartbeatMs);
-        void replay();
-      },
-      pull: () => {
-        pulled?.();
-        pulled = undefined;
-      },
-      cancel: stop,
-    },
-    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-  );
+  stream.open(retryHint());
+  unsubscribe = live.hub.subscribe(stream);
+  live.metrics.openStreams.inc();
+  beat(Math.random() * live.heartbeatMs);
+  void stream.replay();
   return c.body(body, 200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-store, no-transform',
