@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { connect, type Database } from '../db/client.ts';
+import { connect, type Database, type Sql } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import { startRetention, type Retention } from '../ops/retention.ts';
 import { startEmailFallback, type EmailFallback } from './fallback.ts';
+import { Heartbeats } from './heartbeats.ts';
 import { Hub } from './hub.ts';
 import { startListener, type Listener } from './listener.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -16,12 +17,13 @@ export interface Notifications {
   hub: Hub;
   listener: Listener;
   presence: Presence;
+  /** Every open stream's heartbeat and session check, batched per tick. */
+  heartbeats: Heartbeats;
   fallback: EmailFallback;
   /** Deletes expired sessions, old rate-limit rows and old read notifications (one process at a time). */
   retention: Retention;
   metrics: Metrics;
   maxStreamsPerUser: number;
-  heartbeatMs: number;
   /** A stream whose client has not taken this many bytes is closed (it catches up by replay). */
   maxUnsentBytes: number;
   /** Ends every open stream with a jittered retry hint (before shutting down). */
@@ -35,6 +37,12 @@ export interface NotificationOptions {
   maxUnsentBytes?: number;
 }
 
+/** Of these sessions, those not revoked or expired: one query for a whole turn of the heartbeat. */
+async function sessionsAlive(sql: Sql, ids: string[]) {
+  const rows = await sql<{ id: string }[]>`select id from sessions where id = any(${ids}::text[]) and expires_at > now()`;
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function startNotifications(database: Database, config: Config, log: Logger, opts: NotificationOptions): Promise<Notifications> {
   const processId = randomBytes(6).toString('hex');
   const metrics = createMetrics();
@@ -43,6 +51,7 @@ export async function startNotifications(database: Database, config: Config, log
   const hubDb = connect(opts.url, 2);
   const hub = new Hub(hubDb.sql, log, metrics);
   const presence = new Presence(database.sql, processId, config.SSE_HEARTBEAT_SECONDS, log);
+  const heartbeats = new Heartbeats(config.SSE_HEARTBEAT_SECONDS * 1000, (ids) => sessionsAlive(database.sql, ids), log);
   const listener = await startListener({
     url: opts.url,
     applicationName: `orderbell-listener-${processId}`,
@@ -58,15 +67,16 @@ export async function startNotifications(database: Database, config: Config, log
     hub,
     listener,
     presence,
+    heartbeats,
     fallback,
     retention,
     metrics,
     maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
-    heartbeatMs: config.SSE_HEARTBEAT_SECONDS * 1000,
     maxUnsentBytes: opts.maxUnsentBytes ?? 1024 * 1024,
     endStreams: () => hub.endAll(() => retryHint(1000, 4000)),
     async close() {
       hub.endAll(() => retryHint(1000, 4000));
+      heartbeats.close();
       await fallback.stop();
       await retention.stop();
       await listener.close();

@@ -7,11 +7,11 @@ import { parse } from '../http/validate.ts';
 import type { Logger } from '../ops/log.ts';
 import type { StreamFormat } from './formats.ts';
 import type { Subscriber } from './hub.ts';
+import { afterHead, nodeSink, webStreamSink } from './sinks.ts';
 import { retryHint, SseWriter, type SseSink } from './sse.ts';
 import { latestId, noticesAfter, type Notice } from './store.ts';
 
 const BACKLOG_PAGE = 100;
-const encoder = new TextEncoder();
 const cursorSchema = z.object({ after: z.string().regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number).optional() });
 
 /** Rendered once per notice and format, however many streams (tabs) of the recipient get it. */
@@ -168,56 +168,17 @@ export class EventStream implements Subscriber {
   }
 }
 
-/** The response body as a web stream (the Node adapter pipes it to the socket). */
-function webStreamSink(outgoing: ServerResponse | undefined) {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let pulled: (() => void) | undefined;
-  let gone = () => {};
-  const release = () => {
-    pulled?.();
-    pulled = undefined;
-  };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start: (ctrl) => void (controller = ctrl),
-      pull: release,
-      cancel: () => {
-        release();
-        gone();
-      },
-    },
-    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-  );
-  const unsent = () => -(controller.desiredSize ?? 0);
-  const sink: SseSink = {
-    write: (text) => controller.enqueue(encoder.encode(text)),
-    unsent,
-    drained: () => (unsent() <= 0 ? Promise.resolve() : new Promise<void>((r) => (pulled = r))),
-    end: () => {
-      release();
-      controller.close();
-    },
-    destroy: () => {
-      release();
-      if (outgoing) outgoing.destroy();
-      else controller.error(new Error('client stopped reading'));
-    },
-    onGone: (listener) => void (gone = listener),
-  };
-  return { body, sink };
-}
-
 /**
  * GET /api/events and /events: an SSE stream of the signed-in user's notifications after the
  * client's cursor (`Last-Event-ID`, else `?after=`; none means "from now"). At most
  * `maxStreamsPerUser` per user across processes (else 429).
  */
 export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
-  const { notifications: live, database } = c.get('deps');
-  const user = c.get('user')!;
-  const session = c.get('session')!;
-  const start = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
-  if (!(await live.presence.tryOpen(user.id, live.maxStreamsPerUser))) {
+  const { notifications: live, database, log } = c.get('deps');
+  const userId = c.get('user')!.id;
+  const sessionId = c.get('session')!.id;
+  const cursor = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
+  if (!(await live.presence.tryOpen(userId, live.maxStreamsPerUser))) {
     throw new AppError(
       429,
       'too_many_streams',
@@ -227,50 +188,48 @@ export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
     );
   }
   const sql = database.sql;
-  const { body, sink } = webStreamSink((c.env as { outgoing?: ServerResponse } | undefined)?.outgoing);
-  let heartbeat: NodeJS.Timeout | undefined;
-  let unsubscribe = () => {};
-  const stream = new EventStream(
-    {
-      userId: user.id,
-      format,
-      sink,
-      maxUnsentBytes: live.maxUnsentBytes,
-      backlog: { latest: () => latestId(sql, user.id), after: (after, limit) => noticesAfter(sql, user.id, after, limit) },
-      delivered(notice, isLive) {
-        live.metrics.delivered.inc();
-        if (isLive) live.metrics.latency.observe(Math.max(0, Date.now() - notice.createdAt.getTime()) / 1000);
-        live.hub.markDelivered(notice.id);
+  const start = (sink: SseSink) => {
+    let unsubscribe = () => {};
+    let unbeat = () => {};
+    const stream = new EventStream(
+      {
+        userId,
+        format,
+        sink,
+        maxUnsentBytes: live.maxUnsentBytes,
+        backlog: { latest: () => latestId(sql, userId), after: (after, limit) => noticesAfter(sql, userId, after, limit) },
+        delivered(notice, isLive) {
+          live.metrics.delivered.inc();
+          if (isLive) live.metrics.latency.observe(Math.max(0, Date.now() - notice.createdAt.getTime()) / 1000);
+          live.hub.markDelivered(notice.id);
+        },
+        closed() {
+          unbeat();
+          unsubscribe();
+          live.presence.closed(userId);
+          live.metrics.openStreams.dec();
+        },
+        log,
       },
-      closed() {
-        clearTimeout(heartbeat);
-        unsubscribe();
-        live.presence.closed(user.id);
-        live.metrics.openStreams.dec();
-      },
-      log: c.get('deps').log,
-    },
-    start,
-  );
-
-  /** Staggered across streams; also where a revoked or expired session ends the stream. */
-  const beat = (delay: number) => {
-    heartbeat = setTimeout(async () => {
-      if (!stream.heartbeat()) return;
-      const [valid] = await sql`select 1 from sessions where id = ${session.id} and expires_at > now()`.catch(() => [1]);
-      if (!valid) return stream.sessionEnded(retryHint(5000, 5000));
-      if (stream.phase !== 'closed') beat(live.heartbeatMs);
-    }, delay);
+      cursor,
+    );
+    stream.open(retryHint());
+    unsubscribe = live.hub.subscribe(stream);
+    unbeat = live.heartbeats.add(stream, sessionId);
+    live.metrics.openStreams.inc();
+    void stream.replay();
   };
-
-  stream.open(retryHint());
-  unsubscribe = live.hub.subscribe(stream);
-  live.metrics.openStreams.inc();
-  beat(Math.random() * live.heartbeatMs);
-  void stream.replay();
-  return c.body(body, 200, {
+  const headers = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-store, no-transform',
     'X-Accel-Buffering': 'no',
-  });
+  };
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (!outgoing) {
+    const { body, sink } = webStreamSink();
+    start(sink);
+    return c.body(body, 200, headers);
+  }
+  afterHead(outgoing, () => start(nodeSink(outgoing)), () => live.presence.closed(userId));
+  return c.body(null, 200, headers);
 }

@@ -135,6 +135,22 @@ describe('GET /events (pages)', () => {
     expect(event!.data).toContain(`New order ${placed.orderNumber}`);
     await stream.close();
   });
+
+  it("is written straight to the socket with the app's security and cache headers", async () => {
+    const s = await makeSeller(db());
+    const page = await signIn(origin, s.user.email);
+    const stream = await SseStream.open(`${origin}/events`, { cookie: [...page.cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
+    const h = stream.response.headers;
+    expect(h.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(h.get('cache-control')).toBe('no-cache, no-store, no-transform');
+    expect(h.get('content-security-policy')).toContain("default-src 'self'");
+    expect(h.get('x-content-type-options')).toBe('nosniff');
+    expect(h.get('x-frame-options')).toBe('DENY');
+    expect(h.get('x-request-id')).toMatch(/\S/);
+    expect(h.get('x-hono-already-sent')).toBeNull();
+    await stream.waitForComments('connected');
+    await stream.close();
+  });
 });
 
 describe('marking notifications read', () => {

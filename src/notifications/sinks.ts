@@ -1,0 +1,86 @@
+import type { ServerResponse } from 'node:http';
+import type { SseSink } from './sse.ts';
+
+const encoder = new TextEncoder();
+
+/**
+ * Straight to Node's response (docs/decisions/012): no web ReadableStream, no adapter loop
+ * reading it, nothing of the request kept. "Unsent" is what Node holds for the socket.
+ */
+export function nodeSink(res: ServerResponse): SseSink {
+  return {
+    write: (text) => void res.write(text),
+    unsent: () => res.writableLength,
+    drained: () =>
+      !res.writableNeedDrain || res.destroyed
+        ? Promise.resolve()
+        : new Promise<void>((done) => {
+            const settle = () => {
+              res.off('drain', settle).off('close', settle);
+              done();
+            };
+            res.on('drain', settle).on('close', settle);
+          }),
+    end: () => void res.end(),
+    destroy: () => void res.destroy(),
+    onGone: (listener) => void res.once('close', listener),
+  };
+}
+
+/**
+ * Calls `start` once the adapter has written the response head, from the answer as the app's
+ * middleware left it (security headers, CSP, Cache-Control, `Connection: close` while draining).
+ * The handler answers with an empty body, which @hono/node-server ends at once after the head:
+ * that one `end()` is skipped and the stream writes the body instead. An answer that replaced
+ * ours with a body of its own (an error page) is sent as it is, and `abandon` runs instead.
+ */
+export function afterHead(res: ServerResponse, start: () => void, abandon: () => void) {
+  const end = res.end;
+  res.end = function adaptersEnd(this: ServerResponse, ...args: unknown[]) {
+    res.end = end;
+    if (args.length || res.statusCode !== 200 || res.destroyed) {
+      abandon();
+      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    }
+    start();
+    return this;
+  } as ServerResponse['end'];
+}
+
+/** The response body as a web stream: for requests without a Node response (`app.request()` in tests). */
+export function webStreamSink() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let pulled: (() => void) | undefined;
+  let gone = () => {};
+  const release = () => {
+    pulled?.();
+    pulled = undefined;
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start: (ctrl) => void (controller = ctrl),
+      pull: release,
+      cancel: () => {
+        release();
+        gone();
+      },
+    },
+    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+  );
+  const unsent = () => -(controller.desiredSize ?? 0);
+  const sink: SseSink = {
+    write: (text) => controller.enqueue(encoder.encode(text)),
+    unsent,
+    drained: () => (unsent() <= 0 ? Promise.resolve() : new Promise<void>((r) => (pulled = r))),
+    end: () => {
+      release();
+      controller.close();
+    },
+    destroy: () => {
+      release();
+      controller.error(new Error('client stopped reading'));
+    },
+    onGone: (listener) => void (gone = listener),
+  };
+  return { body, sink };
+}
