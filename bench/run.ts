@@ -17,6 +17,7 @@ import { runs, settings } from './lib/settings.ts';
 import { capacity } from './scenarios/capacity.ts';
 import { latency } from './scenarios/latency.ts';
 import { pages } from './scenarios/pages.ts';
+import { streams } from './scenarios/streams.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { twoProcess } from './scenarios/two-process.ts';
 
@@ -49,6 +50,7 @@ try {
   if (runs('latency')) results.latency = await latency(bench);
   if (runs('two-process')) results.twoProcess = await twoProcess(bench);
   if (runs('capacity')) results.capacity = await capacity(bench);
+  if (runs('streams')) results.streams = await streams(bench);
   if (runs('pages')) results.pages = await pages(bench);
 } finally {
   await cleanUp();

@@ -19,7 +19,7 @@ const SETTLE_MS = 5_000;
  * the response). Lost = notification rows of the stream's user that the
  * stream never got; duplicates = ids a stream got twice.
  */
-export async function measureLatency(o: { sql: Sql; pool: StreamPool; orders: Client; customers: Customer[]; stores: Store[]; rate: number; seconds: number }) {
+export async function measureLatency(o: { sql: Sql; pool: Pick<StreamPool, 'arrivals' | 'recording' | 'duplicates' | 'ended' | 'lost'>; orders: Client; customers: Customer[]; stores: Store[]; rate: number; seconds: number }) {
   const [{ start }] = (await o.sql`select coalesce(max(id), 0)::bigint as start from notifications`) as unknown as [{ start: string }];
   o.pool.arrivals = [];
   o.pool.recording = true;

@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { capacity } from '../scenarios/capacity.ts';
 import type { latency } from '../scenarios/latency.ts';
 import type { pages } from '../scenarios/pages.ts';
+import type { streams } from '../scenarios/streams.ts';
 import type { throughput } from '../scenarios/throughput.ts';
 import type { twoProcess } from '../scenarios/two-process.ts';
 import type { describeMachine } from './machine.ts';
 import type { Summary } from './stats.ts';
+import { streamRows } from './streams-report.ts';
 
 export interface Report {
   date: string;
@@ -20,6 +22,7 @@ export interface Report {
     twoProcess?: Awaited<ReturnType<typeof twoProcess>>;
     capacity?: Awaited<ReturnType<typeof capacity>>;
     pages?: Awaited<ReturnType<typeof pages>>;
+    streams?: Awaited<ReturnType<typeof streams>>;
   };
 }
 
@@ -99,6 +102,7 @@ export function printTable(report: Report) {
     ...(r.throughput ? throughputRows(r.throughput) : []),
     ...(r.latency ? latencyRows(r.latency) : []),
     ...(r.capacity ? capacityRows(r.capacity) : []),
+    ...(r.streams ? streamRows(r.streams) : []),
     ...(r.twoProcess ? twoProcessRows(r.twoProcess) : []),
     ...(r.pages ? pageRows(r.pages) : []),
   ];

@@ -4,7 +4,7 @@
  */
 export const quick = process.env.BENCH_QUICK === '1';
 
-export const SCENARIOS = ['throughput', 'pages', 'latency', 'capacity', 'two-process'] as const;
+export const SCENARIOS = ['throughput', 'pages', 'latency', 'capacity', 'streams', 'two-process'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -35,6 +35,9 @@ export const settings = {
   capacityRate: 100,
   churnStreams: quick ? 500 : 5_000,
   churnRounds: quick ? 3 : 10,
+  /** The streams scenario: idle CPU with this many open, then memory and latency at the most this machine allows (20,000 open files per process). */
+  streamsIdle: quick ? 1_000 : 10_000,
+  streamsMax: quick ? 1_000 : 19_000,
   twoProcessStreams: 1_000,
   twoProcessRate: quick ? 100 : 500,
   /** Heartbeat interval given to the app (its default); the idle window covers at least two. */

@@ -89,17 +89,7 @@ export class StreamPool {
 
   /** How many of `expected` (recipient user, notification id) each stream of that user missed. */
   lost(expected: { recipientId: string; id: number }[]) {
-    const byUser = new Map<string, number[]>();
-    for (const e of expected) (byUser.get(e.recipientId) ?? byUser.set(e.recipientId, []).get(e.recipientId)!).push(e.id);
-    let lost = 0;
-    let due = 0;
-    for (const s of this.streams) {
-      for (const id of byUser.get(s.userId) ?? []) {
-        due++;
-        if (!s.seen.has(id)) lost++;
-      }
-    }
-    return { due, lost };
+    return missed(this.streams, expected);
   }
 
   close() {
@@ -107,4 +97,19 @@ export class StreamPool {
     for (const s of this.streams) s.req.destroy();
     this.streams.length = 0;
   }
+}
+
+/** How many of `expected` (recipient user, notification id) each of `streams` of that user missed. */
+export function missed(streams: readonly { userId: string; seen: Set<number> }[], expected: { recipientId: string; id: number }[]) {
+  const byUser = new Map<string, number[]>();
+  for (const e of expected) (byUser.get(e.recipientId) ?? byUser.set(e.recipientId, []).get(e.recipientId)!).push(e.id);
+  let lost = 0;
+  let due = 0;
+  for (const s of streams) {
+    for (const id of byUser.get(s.userId) ?? []) {
+      due++;
+      if (!s.seen.has(id)) lost++;
+    }
+  }
+  return { due, lost };
 }

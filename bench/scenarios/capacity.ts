@@ -9,11 +9,11 @@ import { cpuMeter, memoryOf } from '../lib/proc.ts';
 import { phase, sleep } from '../lib/progress.ts';
 import { StreamPool } from '../lib/sse.ts';
 
-const heapMiB = async (base: string) => Math.round(((await scrape(base)).get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20 * 10) / 10;
-const gcPreload = fileURLToPath(new URL('../lib/gc-on-signal.mjs', import.meta.url));
+export const heapMiB = async (base: string) => Math.round(((await scrape(base)).get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20 * 10) / 10;
+export const gcPreload = fileURLToPath(new URL('../lib/gc-on-signal.mjs', import.meta.url));
 
 /** Memory of the app right after a full garbage collection (asked for with SIGUSR2, see gc-on-signal.mjs). */
-async function settledMemory(app: AppProcess) {
+export async function settledMemory(app: AppProcess) {
   process.kill(app.pid, 'SIGUSR2');
   await sleep(500);
   return { ...memoryOf(app.pid), heapMiB: await heapMiB(app.base) };
