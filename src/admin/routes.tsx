@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { AdminOrderPage, AdminOrdersPage, OutboxPage } from '../../views/admin.tsx';
 import { DeliveryPage } from '../../views/delivery.tsx';
 import { StatsPage } from '../../views/stats.tsx';
+import { StoresPage } from '../../views/stores.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { formBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -16,6 +17,7 @@ import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
 import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
 import { findStore, stats } from './stats.ts';
+import { storesPage, storesQuerySchema } from './stores.ts';
 
 type C = Context<AppEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user')! });
@@ -88,6 +90,13 @@ export const adminRoutes = new Hono<AppEnv>()
     const filters = parse(statsFiltersSchema, values);
     const store = filters.store ? await findStore(sql, filters.store) : null;
     return page(c, 'Stats', <StatsPage stats={await stats(sql, filters, store)} values={values} currency={currency} />);
+  })
+  .get('/admin/stores', async (c) => {
+    const values = c.req.query();
+    c.set('renderForm', (err) => <StoresPage filters={values} page={{ rows: [], nextCursor: null }} errors={err.fields ?? { q: err.message }} />);
+    const query = parse(storesQuerySchema, values);
+    const list = await storesPage(deps(c).sql, c.get('deps').config.SSE_HEARTBEAT_SECONDS, query);
+    return page(c, 'Stores', <StoresPage filters={values} page={list} />);
   })
   .get('/admin/delivery', async (c) => page(c, 'Notification delivery', <DeliveryPage health={await deliveryHealth(deps(c).sql)} />))
   .get('/admin/outbox', async (c) => {

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { StoreRow } from '../../views/stores.tsx';
+import type { Sql } from '../db/client.ts';
+import { idSchema } from '../http/numbers.ts';
+import { presenceFreshSeconds } from '../notifications/presence.ts';
+import { keyset, paginate, position, type Page } from '../orders/queries.ts';
+
+export const STORE_SHOWS = ['all', 'online', 'waiting'] as const;
+const blank = (v: unknown) => (v === '' ? undefined : v);
+
+/** /admin/stores: a search (store name or number, seller name or email), who to show, and a page. */
+export const storesQuerySchema = z
+  .object({
+    q: z.preprocess(blank, z.string().trim().max(100, 'Search has at most 100 characters.').optional()),
+    show: z.preprocess(blank, z.enum(STORE_SHOWS, { error: 'Show all stores, those online, or those with orders waiting.' }).default('all')),
+    cursor: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
+    before: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
+  })
+  .refine((f) => !(f.cursor && f.before), { path: ['before'], message: 'Give cursor or before, not both.' });
+export type StoresQuery = z.infer<typeof storesQuerySchema>;
+
+const PAGE = 50;
+const contains = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * Every store with its seller, whether they are online now (a stream open on any process that has
+ * reported within three heartbeats) or when they were last seen, and its new orders nobody has
+ * acknowledged with the oldest one's age. Newest stores first, a page of 50 by keyset on the id,
+ * so 10,000 stores cost one page's lookups (the unread index per seller, the small presence table).
+ */
+export async function storesPage(sql: Sql, heartbeatSeconds: number, query: StoresQuery): Promise<Page<StoreRow>> {
+  const fresh = presenceFreshSeconds(heartbeatSeconds);
+  const from = sql`sellers s join users u on u.id = s.user_id
+    left join lateral (
+      select coalesce(sum(streams) filter (where streams > 0 and heartbeat_at > now() - make_interval(secs => ${fresh})), 0)::int as streams,
+        max(heartbeat_at) as heartbeat
+      from presence where user_id = u.id) p on true
+    left join lateral (
+      select count(*)::int as n, min(created_at) as oldest from notifications
+      where recipient_id = u.id and read_at is null and type = 'order_notification') w on true`;
+  const search = query.q
+    ? sql`(lower(s.name) like ${contains(query.q)} or lower(u.name) like ${contains(query.q)} or lower(u.email) like ${contains(query.q)}
+        or s.id::text = ${query.q.replace(/^#/, '')})`
+    : sql`true`;
+  const shown = query.show === 'online' ? sql`p.streams > 0` : query.show === 'waiting' ? sql`w.n > 0` : sql`true`;
+  const where = sql`${search} and ${shown}`;
+  const { range, order } = keyset(sql, 's.id', query);
+  const rows = await sql<StoreRow[]>`
+    select s.id, s.name, u.name as "sellerName", u.email as "sellerEmail", p.streams > 0 as online,
+      to_char(greatest(u.last_seen_at, p.heartbeat) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "lastSeen",
+      w.n as waiting, extract(epoch from now() - w.oldest)::float8 as "oldestSeconds"
+    from ${from}
+    where ${where} and ${range}
+    order by ${order} limit ${PAGE + 1}`;
+  return position(sql, paginate(rows, { ...query, limit: PAGE }), from, 's.id', where);
+}
