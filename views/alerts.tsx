@@ -1,3 +1,4 @@
+import type { AlertSettings, AwaySummaryData } from '../src/notifications/alerts.ts';
 import { UnreadBadge } from './layout.tsx';
 import { count, money } from './format.ts';
 
@@ -8,14 +9,6 @@ import { count, money } from './format.ts';
  * it, an acknowledgement on any tab or device lowers it).
  */
 export const AlertState = ({ unacked }: { unacked: number }) => <span id="alert-state" data-unacked={String(unacked)} hidden></span>;
-
-/** The settings public/app.js reads from the page's live element (`#seller-live`). */
-export interface AlertSettings {
-  repeatSeconds: number;
-  /** Hidden or disconnected at least this long: sum up what arrived meanwhile. */
-  awaySeconds: number;
-  unacked: number;
-}
 
 export const alertAttributes = (alerts: AlertSettings) => ({
   'data-alert-repeat': String(alerts.repeatSeconds),
@@ -88,20 +81,6 @@ export const StatusStrip = () => (
     </noscript>
   </>
 );
-
-export interface AwayOrder {
-  orderId: number;
-  orderNumber: string;
-  customerName: string;
-  subtotal: number;
-}
-
-export interface AwaySummaryData {
-  orders: AwayOrder[];
-  /** All of them, of which `orders` are the newest. */
-  total: number;
-  amount: number;
-}
 
 /** "While you were away": the new orders since the page went away, newest first (public/app.js asks for it). */
 export function AwaySummary({ summary, currency }: { summary: AwaySummaryData; currency: string }) {

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
-import { AlertState, StatusStrip, alertAttributes, type AlertSettings } from './alerts.tsx';
+import type { AlertSettings } from '../src/notifications/alerts.ts';
+import { AlertState, StatusStrip, alertAttributes } from './alerts.tsx';
 
 /**
  * Live updates: the element public/live.js finds to take part in the browser's one event stream

@@ -7,7 +7,8 @@ import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime, duration } from './format.ts';
 import { STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
-import { AlertState, AlertStateUpdate, BadgeUpdate, alertAttributes, type AlertSettings } from './alerts.tsx';
+import type { AlertSettings } from '../src/notifications/alerts.ts';
+import { AlertState, AlertStateUpdate, BadgeUpdate, alertAttributes } from './alerts.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { Pager, type PageLink } from './pager.tsx';
 

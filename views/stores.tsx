@@ -1,20 +1,9 @@
+import type { StoreRow } from '../src/admin/stores.ts';
 import type { Page } from '../src/orders/queries.ts';
 import { count, dateTime, duration } from './format.ts';
 import { FormError, type Errors } from './forms.tsx';
 import { Pager, pageQuery, type PageLink } from './pager.tsx';
 
-export interface StoreRow {
-  id: number;
-  name: string;
-  sellerName: string;
-  sellerEmail: string;
-  online: boolean;
-  /** When the seller's last page closed, or their process last reported (ISO); null if never seen. */
-  lastSeen: string | null;
-  /** New orders nobody acknowledged, and how long the oldest has waited. */
-  waiting: number;
-  oldestSeconds: number | null;
-}
 
 export type StoresFilters = { q?: string; show?: string };
 const SHOW: [string, string][] = [

@@ -14,10 +14,10 @@ import { orderFor } from '../orders/queries.ts';
 import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
-import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
+import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema, storesQuerySchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
 import { findStore, stats } from './stats.ts';
-import { storesPage, storesQuerySchema } from './stores.ts';
+import { storesPage } from './stores.ts';
 
 type C = Context<AppEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user')! });

@@ -1,26 +1,24 @@
-import { z } from 'zod';
-import type { StoreRow } from '../../views/stores.tsx';
 import type { Sql } from '../db/client.ts';
-import { idSchema } from '../http/numbers.ts';
 import { presenceFreshSeconds } from '../notifications/presence.ts';
 import { keyset, paginate, position, type Page } from '../orders/queries.ts';
+import type { StoresQuery } from './schemas.ts';
+import { contains } from './service.ts';
 
-export const STORE_SHOWS = ['all', 'online', 'waiting'] as const;
-const blank = (v: unknown) => (v === '' ? undefined : v);
-
-/** /admin/stores: a search (store name or number, seller name or email), who to show, and a page. */
-export const storesQuerySchema = z
-  .object({
-    q: z.preprocess(blank, z.string().trim().max(100, 'Search has at most 100 characters.').optional()),
-    show: z.preprocess(blank, z.enum(STORE_SHOWS, { error: 'Show all stores, those online, or those with orders waiting.' }).default('all')),
-    cursor: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
-    before: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
-  })
-  .refine((f) => !(f.cursor && f.before), { path: ['before'], message: 'Give cursor or before, not both.' });
-export type StoresQuery = z.infer<typeof storesQuerySchema>;
+/** One row of /admin/stores. */
+export interface StoreRow {
+  id: number;
+  name: string;
+  sellerName: string;
+  sellerEmail: string;
+  online: boolean;
+  /** When the seller's last page closed, or their process last reported (ISO); null if never seen. */
+  lastSeen: string | null;
+  /** New orders nobody acknowledged, and how long the oldest has waited. */
+  waiting: number;
+  oldestSeconds: number | null;
+}
 
 const PAGE = 50;
-const contains = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
  * Every store with its seller, whether they are online now (a stream open on any process that has

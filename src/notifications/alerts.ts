@@ -1,6 +1,27 @@
-import type { AlertSettings, AwaySummaryData } from '../../views/alerts.tsx';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
+
+/** The settings public/app.js reads from the page's live element (`#seller-live`). */
+export interface AlertSettings {
+  repeatSeconds: number;
+  /** Hidden or disconnected at least this long: sum up what arrived meanwhile. */
+  awaySeconds: number;
+  unacked: number;
+}
+
+export interface AwayOrder {
+  orderId: number;
+  orderNumber: string;
+  customerName: string;
+  subtotal: number;
+}
+
+export interface AwaySummaryData {
+  orders: AwayOrder[];
+  /** All of them, of which `orders` are the newest. */
+  total: number;
+  amount: number;
+}
 
 /** Orders the summary links to; the rest are counted and summed. */
 const AWAY_LINKS = 10;
