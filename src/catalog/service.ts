@@ -43,40 +43,53 @@ export interface CartLine {
 
 export interface Cart {
   lines: CartLine[];
-  /** Lines whose quantity was lowered to the stock on hand while the cart was read. */
+  /** Lines shown with less than their stored quantity: the stock on hand fell below it. */
   lowered: string[];
   count: number;
   total: number;
 }
 
+/** A line counts at most the stock on hand, while there is any (sold out and retired lines say so instead). */
+const CAPPED = 'case when p.active and p.stock > 0 then least(c.quantity, p.stock) else c.quantity end';
+
 /**
- * The customer's cart. A line never holds more than the stock on hand: quantities above it are
- * lowered here (and reported), so the cart shown is always one that can be checked out.
+ * The customer's cart, as it can be checked out: a line never counts more than the stock on hand
+ * (and says so). Reading changes nothing; checkout stores the lowered quantities (`fitCartToStock`).
  */
 export async function cartFor(sql: Sql, userId: string): Promise<Cart> {
-  const lowered = await sql<{ name: string; stock: number }[]>`
-    update cart_items c set quantity = p.stock from products p
-    where c.user_id = ${userId} and p.id = c.product_id and p.active and p.stock > 0 and c.quantity > p.stock
-    returning p.name, p.stock`;
-  const rows = await sql<Omit<CartLine, 'problem'>[]>`
-    select c.product_id as "productId", p.name, p.price, p.stock, p.active, c.quantity, s.id as "storeId", s.name as "storeName"
+  const rows = await sql<(Omit<CartLine, 'problem'> & { chosen: number })[]>`
+    select c.product_id as "productId", p.name, p.price, p.stock, p.active, ${sql.unsafe(CAPPED)} as quantity, c.quantity as chosen,
+           s.id as "storeId", s.name as "storeName"
     from cart_items c join products p on p.id = c.product_id join sellers s on s.id = p.seller_id
     where c.user_id = ${userId} order by s.name, s.id, c.created_at, c.product_id`;
-  const lines = rows.map((l) => ({
+  const lines = rows.map(({ chosen: _, ...l }) => ({
     ...l,
     problem: !l.active ? `${l.name} is no longer sold. Remove it to check out.` : l.stock === 0 ? `${l.name} sold out since you added it. Remove it to check out.` : null,
   }));
   const buyable = lines.filter((l) => !l.problem);
   return {
     lines,
-    lowered: lowered.map((l) => `Only ${l.stock} of ${l.name} left: your cart now holds ${l.stock}.`),
+    lowered: rows.filter((l) => l.quantity < l.chosen).map((l) => `Only ${l.stock} of ${l.name} left: your cart now holds ${l.stock}.`),
     count: lines.reduce((n, l) => n + l.quantity, 0),
     total: buyable.reduce((n, l) => n + l.price * l.quantity, 0),
   };
 }
 
+/** Stores the quantities the cart shows (see `cartFor`), when the customer checks out. */
+export async function fitCartToStock(sql: Sql, userId: string) {
+  await sql`
+    update cart_items c set quantity = p.stock from products p
+    where c.user_id = ${userId} and p.id = c.product_id and p.active and p.stock > 0 and c.quantity > p.stock`;
+}
+
+/** The lines as a page showed them, so that checkout can tell whether the cart changed under its form. */
+export const cartFingerprint = (cart: Cart) => cart.lines.map((l) => `${l.productId}x${l.quantity}`).join(',');
+
 export const cartCount = async (sql: Sql, userId: string) =>
-  (await sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from cart_items where user_id = ${userId}`)[0]!.n;
+  (
+    await sql<{ n: number }[]>`
+      select coalesce(sum(${sql.unsafe(CAPPED)}), 0)::int as n from cart_items c join products p on p.id = c.product_id where c.user_id = ${userId}`
+  )[0]!.n;
 
 /** What happened to a cart line, in words for the customer. */
 export interface CartChange {

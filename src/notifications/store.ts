@@ -75,3 +75,7 @@ export async function markOrderRead(sql: Sql, recipientId: string, orderId: numb
     where recipient_id = ${recipientId} and order_id = ${orderId} and read_at is null returning id`;
   return rows.length;
 }
+
+/** The recipient's unread notifications, for the badge. */
+export const unreadCount = async (sql: Sql, recipientId: string) =>
+  (await sql<{ n: number }[]>`select count(*)::int as n from notifications where recipient_id = ${recipientId} and read_at is null`)[0]!.n;

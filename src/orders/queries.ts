@@ -2,7 +2,7 @@ import type { Sql } from '../db/client.ts';
 import type { Role, Status } from '../db/schema.ts';
 import { NotFound } from '../http/errors.ts';
 import type { PageQuery } from './schemas.ts';
-import { amountDue, progressOf, type PartState, type Progress } from './status.ts';
+import { actorOf, allowedFrom, amountDue, customerCancelRefusal, progressOf, type PartState, type Progress } from './status.ts';
 
 /** Whoever is asking: every query that reads an order takes it, so scope lives in the SQL. */
 export interface Viewer {
@@ -27,6 +27,8 @@ export interface SellerOrderPart {
   subtotal: number;
   updatedAt: string;
   items: LineItem[];
+  /** The statuses the viewer may move this part to now (the status machine decides, pages show). */
+  actions: Status[];
 }
 
 export interface TimelineEntry {
@@ -59,6 +61,8 @@ export interface OrderView {
   sellerOrders: SellerOrderPart[];
   items: LineItem[];
   timeline: TimelineEntry[];
+  /** Whether the viewer (the customer) may cancel what is left of the order now. */
+  canCancel: boolean;
 }
 
 /** Orders the viewer may see: their own (customer), those holding their products (seller), all (admin). */
@@ -116,6 +120,8 @@ export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promi
   }
   order.amountDue = amountDue(order.sellerOrders);
   order.progress = progressOf(order.sellerOrders);
+  for (const part of order.sellerOrders) part.actions = allowedFrom(part.status, actorOf(viewer.role));
+  order.canCancel = viewer.role === 'customer' && customerCancelRefusal(order.sellerOrders) === null;
   return order;
 }
 
@@ -227,10 +233,12 @@ export interface SellerOrderRow {
   deliveryAddress: string;
   notes: string;
   items: LineItem[];
+  /** The statuses the seller may move it to now. */
+  actions: Status[];
 }
 
-function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.order_id desc`) {
-  return sql<SellerOrderRow[]>`
+async function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.order_id desc`): Promise<SellerOrderRow[]> {
+  const rows = await sql<Omit<SellerOrderRow, 'actions'>[]>`
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
@@ -238,6 +246,7 @@ function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.ord
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
     order by ${order} limit ${limit}`;
+  return rows.map((row) => ({ ...row, actions: allowedFrom(row.status, 'seller') }));
 }
 
 /** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */

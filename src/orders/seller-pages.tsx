@@ -7,7 +7,7 @@ import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
 import { formBody } from '../http/body.ts';
 import { safeRedirect } from '../http/redirect.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { isOwnNavigation } from '../http/request-facts.ts';
@@ -19,7 +19,7 @@ import { idParam, pageSchema, pathId } from './schemas.ts';
 import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
 
-type C = Context<AppEnv>;
+type C = Context<SignedInEnv>;
 
 const statusForm = z.object({
   status: z.enum(SELLER_ORDER_STATUSES, { error: 'Choose what to do with the order.' }),
@@ -30,7 +30,7 @@ const bulkForm = z.object({
   ids: z.array(idParam).max(MAX_BULK_ORDERS, `Choose at most ${MAX_BULK_ORDERS} orders at a time.`).default([]),
 });
 
-const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
+const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user'), currency: c.get('deps').config.CURRENCY });
 const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { createAuth } from '../../src/auth/lucia.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { connect, type Database } from '../../src/db/client.ts';
-import type { Deps } from '../../src/http/env.ts';
+import type { Deps } from '../../src/env.ts';
 import { startNotifications } from '../../src/notifications/index.ts';
 import { createLogger } from '../../src/ops/log.ts';
 import { freshDatabase } from './db.ts';

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartItems, orders, products, sellerOrders } from '../../../src/db/schema.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
@@ -250,6 +250,32 @@ describe('the order list and cancelling', () => {
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('only the seller can cancel');
     expect(await stock(s.products[0]!.id)).toBe(4);
+  });
+
+  it('offers cancel exactly when the server lets the customer cancel, for every pair of store statuses', async () => {
+    const a = await makeSeller(t.database.db, [{ stock: 100 }]);
+    const b = await makeSeller(t.database.db, [{ stock: 100 }]);
+    const { client } = await shopper();
+    const statuses = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+    const seen: string[] = [];
+    for (const first of statuses) {
+      for (const second of statuses) {
+        await fill(client, [[a.products[0]!.id, 1], [b.products[0]!.id, 1]]);
+        const { key } = await openCheckout(client);
+        const location = (await client.form('/checkout', { idempotencyKey: key, phone: '+1 555 0100', deliveryAddress: address })).headers.get('location')!;
+        const id = Number(location.split('/').pop());
+        await t.database.db.update(sellerOrders).set({ status: first }).where(and(eq(sellerOrders.orderId, id), eq(sellerOrders.sellerId, a.store.id)));
+        await t.database.db.update(sellerOrders).set({ status: second }).where(and(eq(sellerOrders.orderId, id), eq(sellerOrders.sellerId, b.store.id)));
+        const offered = (await (await client.get(location)).text()).includes(`href="${location}/cancel"`);
+        const asked = await client.get(`${location}/cancel`);
+        const done = await client.form(`${location}/cancel`, {});
+        // The page, the confirmation page and the server agree; a store's own cancellation is no obstacle.
+        expect([first, second, offered, asked.status === 200]).toEqual([first, second, done.status === 303, done.status === 303]);
+        expect([first, second, done.status]).toEqual([first, second, [first, second].every((x) => x === 'pending' || x === 'cancelled') && [first, second].includes('pending') ? 303 : 409]);
+        seen.push(`${first}/${second}:${offered}`);
+      }
+    }
+    expect(seen.filter((x) => x.endsWith('true')).sort()).toEqual(['cancelled/pending:true', 'pending/cancelled:true', 'pending/pending:true']);
   });
 });
 

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Logger } from '../ops/log.ts';
-import type { Db } from './client.ts';
-import { products, sellers, users, type Role } from './schema.ts';
+import type { Db } from '../db/client.ts';
+import { products, sellers, users, type Role } from '../db/schema.ts';
 
 export const DEMO_PASSWORD = 'orderbell';
 

@@ -1,9 +1,14 @@
 import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
 import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
+import { Hono } from 'hono';
 import type { Sql } from '../db/client.ts';
+import type { AppEnv, Deps } from '../env.ts';
 import { SELLER_ORDER_STATUSES, type Role, type Status } from '../db/schema.ts';
-import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from '../orders/queries.ts';
-import type { Notice } from './store.ts';
+import type { StreamFormat } from '../notifications/formats.ts';
+import { streamUser } from '../notifications/routes.ts';
+import type { Notice } from '../notifications/store.ts';
+import { openStream } from '../notifications/streams.ts';
+import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
 
 /** Who the notice is for, and their unread count for the badge, in one query. */
 async function recipientOf(sql: Sql, userId: string) {
@@ -42,7 +47,7 @@ async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: N
  * message can only hold what that user may see. `order_confirmed` travels beside the
  * `order_status_update` of the same change, which already carries it, so it renders nothing.
  */
-export async function pageMessage(sql: Sql, currency: string, notice: Notice): Promise<string> {
+async function pageMessage(sql: Sql, currency: string, notice: Notice): Promise<string> {
   if (notice.type === 'order_confirmed') return '';
   const recipient = await recipientOf(sql, notice.recipientId);
   if (!recipient) return '';
@@ -55,3 +60,20 @@ export async function pageMessage(sql: Sql, currency: string, notice: Notice): P
         : null;
   return body ? String(await body.toString()) : '';
 }
+
+const pageFormats = new WeakMap<Deps, StreamFormat>();
+
+/**
+ * The pages' stream format: unnamed messages of `<hx-partial>` fragments that htmx swaps. One
+ * object per app, so that the stream renders each notice once however many of the recipient's
+ * tabs receive it.
+ */
+export function pageFormat(deps: Deps): StreamFormat {
+  let format = pageFormats.get(deps);
+  if (!format)
+    pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n), sessionEnded: 'event: session_ended\ndata: {}\n\n' }));
+  return format;
+}
+
+// Pages connect here (public/live.js, one stream per browser): the order fragments above, for htmx to swap.
+export const pageStream = new Hono<AppEnv>().get('/events', streamUser, (c) => openStream(c, pageFormat(c.get('deps'))));
