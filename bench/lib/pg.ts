@@ -35,7 +35,7 @@ export async function startDatabase(): Promise<BenchDatabase> {
   await server.start();
   const db = connect(server.url, 20);
   await runMigrations(db);
-  const [{ version }] = (await db.sql`select version()`) as unknown as [{ version: string }];
+  const [{ version }] = await db.sql<[{ version: string }]>`select version()`;
   let stopped = false;
   return {
     url: server.url,

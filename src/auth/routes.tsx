@@ -27,7 +27,7 @@ export const authRoutes = new Hono<AppEnv>()
     const next = c.req.query('next');
     c.set('renderForm', (e) => <LoginPage values={values} errors={e.fields} message={e.message} next={next} />);
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c));
+    const session = await login(database.sql, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c));
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     const { user } = await auth.validateSession(session.id);
     return c.redirect(safeRedirect(next, homeFor(user!.role)), 303);
@@ -37,7 +37,7 @@ export const authRoutes = new Hono<AppEnv>()
     const values = await formBody(c);
     c.set('renderForm', (e) => <SignupPage values={values} errors={e.fields} message={e.message} />);
     const { database, auth } = c.get('deps');
-    const session = await signup(database.db, auth, parse(signupSchema, values));
+    const session = await signup(database.sql, auth, parse(signupSchema, values));
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.redirect('/', 303);
   })
@@ -50,7 +50,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/api/session', async (c) => {
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
+    const session = await login(database.sql, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
     const { user } = await auth.validateSession(session.id);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.json({ user, token: session.id }, 201);
