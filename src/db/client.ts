@@ -19,16 +19,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connect(url: string, max = 10): Database {
+/** `debug` sees every query with its parameters (the bench reads the order transaction's SQL from it). */
+export function connect(url: string, max = 10, debug?: (connection: number, query: string, parameters: unknown[]) => void): Database {
   const sql = postgres(url, {
     max,
+    ...(debug && { debug }),
     onnotice: () => {},
     // Fail fast while the database is down instead of queueing requests for long.
     connect_timeout: 5,
     idle_timeout: 60,
   });
-  // drizzle's driver makes this pool return timestamps as text (it parses them itself): the
-  // queries' row types say `string | Date` where they read a timestamp, and convert.
+  // drizzle's driver changes this pool's types: timestamps come back as text (the queries' row
+  // types say `string | Date` where they read one, and convert), and json/jsonb parameters are
+  // sent as given, so queries pass `${JSON.stringify(value)}::jsonb` (without drizzle, postgres.js
+  // would encode that string a second time). Every query is written for this pool.
   const orm = drizzle(sql, { schema });
   return { sql, orm, close: () => sql.end({ timeout: 5 }) };
 }
