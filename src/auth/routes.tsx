@@ -27,7 +27,7 @@ export const authRoutes = new Hono<AppEnv>()
     const values = await formBody(c);
     const next = c.req.query('next');
     const { database, auth, config } = c.get('deps');
-    const signedIn = await attempt(() => login(database, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c)));
+    const signedIn = await attempt(() => login(database.sql, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c)));
     if (!signedIn.ok) {
       const { error } = signedIn;
       return formAgain(c, signedIn, <LoginPage values={values} errors={error.fields} message={error.message} next={next} />);
@@ -41,7 +41,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/signup', async (c) => {
     const values = await formBody(c);
     const { database, auth } = c.get('deps');
-    const signedUp = await attempt(() => signup(database.db, auth, parse(signupSchema, values)));
+    const signedUp = await attempt(() => signup(database.sql, auth, parse(signupSchema, values)));
     if (!signedUp.ok) {
       const { error } = signedUp;
       return formAgain(c, signedUp, <SignupPage values={values} errors={error.fields} message={error.message} />);
@@ -59,7 +59,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/api/session', async (c) => {
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
+    const session = await login(database.sql, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
     const { user } = await auth.validateSession(session.id);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.json({ user, token: session.id }, 201);

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db, Pool } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 
 /**
@@ -14,7 +14,7 @@ export class Presence {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly sql: Pool,
     readonly processId: string,
     private readonly heartbeatSeconds: number,
     private readonly log: Logger,
@@ -32,8 +32,7 @@ export class Presence {
   tryOpen(userId: string, max: number): Promise<boolean> {
     return this.queue(userId, async () => {
       const mine = (this.counts.get(userId) ?? 0) + 1;
-      const opened = await this.sql.begin(async (begun) => {
-        const tx = begun as unknown as Sql;
+      const opened = await this.sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${`streams:${userId}`}))`;
         const [others] = await tx<{ n: number }[]>`
           select coalesce(sum(streams), 0)::int as n from presence where user_id = ${userId} and process_id <> ${this.processId}
@@ -56,7 +55,7 @@ export class Presence {
     });
   }
 
-  private upsert(sql: Sql, userId: string, streams: number) {
+  private upsert(sql: Db, userId: string, streams: number) {
     return sql`insert into presence (user_id, process_id, streams) values (${userId}, ${this.processId}, ${streams})
       on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`;
   }

@@ -1,7 +1,7 @@
 import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
 import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
 import { Hono } from 'hono';
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { AppEnv, Deps } from '../env.ts';
 import { SELLER_ORDER_STATUSES, type Role, type Status } from '../db/schema.ts';
 import type { StreamFormat } from '../notifications/formats.ts';
@@ -11,7 +11,7 @@ import { openStream } from '../notifications/streams.ts';
 import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
 
 /** Who the notice is for, and their unread count for the badge, in one query. */
-async function recipientOf(sql: Sql, userId: string) {
+async function recipientOf(sql: Db, userId: string) {
   const [row] = await sql<{ role: Role; unread: number }[]>`
     select role, (select count(*)::int from notifications where recipient_id = u.id and read_at is null) as unread
     from users u where u.id = ${userId}`;
@@ -20,7 +20,7 @@ async function recipientOf(sql: Sql, userId: string) {
 
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
-async function forSeller(sql: Sql, viewer: Viewer, unread: number, currency: string, notice: Notice) {
+async function forSeller(sql: Db, viewer: Viewer, unread: number, currency: string, notice: Notice) {
   const isNew = notice.type === 'order_notification';
   // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
   const [row, counts, order] = await Promise.all([
@@ -33,7 +33,7 @@ async function forSeller(sql: Sql, viewer: Viewer, unread: number, currency: str
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }
 
-async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: Notice) {
+async function forCustomer(sql: Db, viewer: Viewer, currency: string, notice: Notice) {
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
   if (!part) return null;
@@ -47,7 +47,7 @@ async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: N
  * message can only hold what that user may see. `order_confirmed` travels beside the
  * `order_status_update` of the same change, which already carries it, so it renders nothing.
  */
-async function pageMessage(sql: Sql, currency: string, notice: Notice): Promise<string> {
+async function pageMessage(sql: Db, currency: string, notice: Notice): Promise<string> {
   if (notice.type === 'order_confirmed') return '';
   const recipient = await recipientOf(sql, notice.recipientId);
   if (!recipient) return '';
