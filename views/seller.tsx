@@ -1,11 +1,10 @@
 import type { Child } from 'hono/jsx';
-import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import type { Status } from '../src/db/schema.ts';
 import type { SellerFigures } from '../src/orders/figures.ts';
 import type { Page, SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
-import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime, duration } from './format.ts';
-import { STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
+import { STATUSES, STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
 import type { AlertSettings } from '../src/notifications/alerts.ts';
 import { AlertState, AlertStateUpdate, BadgeUpdate, alertAttributes } from './alerts.tsx';
@@ -56,7 +55,7 @@ function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'r
         </a>
       </form>
     );
-  const allowed = allowedFrom(row.status, 'seller');
+  const allowed = row.actions;
   if (!allowed.length) return null;
   return (
     <div class="order-actions">
@@ -84,7 +83,7 @@ function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'r
  */
 export function SellerOrderRow({ row, currency, fresh, confirmCancel, message, focusNext }: SellerOrderRowProps) {
   const titleId = `seller-order-${row.id}-title`;
-  const actionsLeft = confirmCancel || allowedFrom(row.status, 'seller').length > 0;
+  const actionsLeft = confirmCancel || row.actions.length > 0;
   return (
     <article id={`seller-order-${row.id}`} class={fresh ? 'seller-order fresh' : 'seller-order'} aria-labelledby={titleId}>
       <header>
@@ -141,7 +140,7 @@ export function SellerTabs({ counts, current }: { counts: Counts; current?: Stat
     <nav id="seller-tabs" class="tabs" aria-label="Orders by status">
       <ul>
         {tab('All')}
-        {SELLER_ORDER_STATUSES.map((s) => tab(STATUS_LABEL[s], s))}
+        {STATUSES.map((s) => tab(STATUS_LABEL[s], s))}
       </ul>
     </nav>
   );
@@ -216,7 +215,7 @@ export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, fr
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-partial>
     <TimelineUpdate orderId={row.id} entries={timeline} />
-    <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : SELLER_ORDER_STATUSES} />
+    <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : STATUSES} />
     <BadgeUpdate unread={unread} />
     <hx-partial hx-target="#live-notices" hx-swap="afterbegin">
       <Notice id={noticeId} type="order_status_update">

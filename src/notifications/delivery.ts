@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 
 export const AUDIENCES = ['seller', 'customer', 'all'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -45,7 +45,7 @@ export const SLOW_STORE_ROWS = 10;
  * time) to its first write to a stream (delivered_at); a notification for someone with no page
  * open waits until they open one, and that wait counts. The window is found through a BRIN index.
  */
-export async function deliveryHealth(sql: Sql): Promise<DeliveryHealth> {
+export async function deliveryHealth(sql: Db): Promise<DeliveryHealth> {
   const [row] = await sql<DeliveryHealth[]>`
     with recent as materialized (
       select n.recipient_id, n.read_at, n.emailed_at, n.delivered_at, u.role,

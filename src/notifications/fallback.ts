@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { money } from '../../views/format.ts';
 import type { Config } from '../config.ts';
-import type { Sql } from '../db/client.ts';
+import type { Db, Pool } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from './metrics.ts';
 import { presenceFreshSeconds } from './presence.ts';
@@ -41,10 +41,10 @@ const message = (due: Due, from: string, currency: string) => ({
  * acknowledged it. Rows are claimed with FOR UPDATE SKIP LOCKED and marked emailed in the same
  * transaction, so racing processes send each one once.
  */
-export function startEmailFallback(sql: Sql, config: Config, log: Logger, metrics: Metrics): EmailFallback {
+export function startEmailFallback(sql: Pool, config: Config, log: Logger, metrics: Metrics): EmailFallback {
   const transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined;
 
-  const deliver = async (tx: Sql, due: Due) => {
+  const deliver = async (tx: Db, due: Due) => {
     const mail = message(due, config.SMTP_FROM, config.CURRENCY);
     if (transport) await transport.sendMail(mail);
     else await tx`insert into email_outbox (notification_id, "to", subject, body)
@@ -52,8 +52,7 @@ export function startEmailFallback(sql: Sql, config: Config, log: Logger, metric
   };
 
   async function runOnce(): Promise<number> {
-    return sql.begin(async (begun) => {
-      const tx = begun as unknown as Sql;
+    return sql.begin(async (tx) => {
       const due = await tx<Due[]>`
         select n.id::float8 as id, n.payload, s.notification_email as "to", s.name as "storeName"
         from notifications n join seller_orders so on so.id = n.seller_order_id join sellers s on s.id = so.seller_id

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db, Pool } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 
 /** A process's presence rows count while its heartbeat is younger than this (three beats). */
@@ -17,7 +17,7 @@ export class Presence {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly sql: Pool,
     readonly processId: string,
     private readonly heartbeatSeconds: number,
     private readonly log: Logger,
@@ -35,8 +35,7 @@ export class Presence {
   tryOpen(userId: string, max: number): Promise<boolean> {
     return this.queue(userId, async () => {
       const mine = (this.counts.get(userId) ?? 0) + 1;
-      const opened = await this.sql.begin(async (begun) => {
-        const tx = begun as unknown as Sql;
+      const opened = await this.sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${`streams:${userId}`}))`;
         const [others] = await tx<{ n: number }[]>`
           select coalesce(sum(streams), 0)::int as n from presence where user_id = ${userId} and process_id <> ${this.processId}
@@ -59,6 +58,7 @@ export class Presence {
     });
   }
 
+<<<<<<< HEAD
   /** Their last stream here closed: the row goes, and when they were last seen is kept (/admin/stores). */
   private lastStreamClosed(userId: string) {
     return this.sql`with gone as (delete from presence where user_id = ${userId} and process_id = ${this.processId})
@@ -66,6 +66,9 @@ export class Presence {
   }
 
   private upsert(sql: Sql, userId: string, streams: number) {
+=======
+  private upsert(sql: Db, userId: string, streams: number) {
+>>>>>>> main
     return sql`insert into presence (user_id, process_id, streams) values (${userId}, ${this.processId}, ${streams})
       on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`;
   }

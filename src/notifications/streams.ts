@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AppEnv } from '../http/env.ts';
+import type { SignedInEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import type { StreamFormat } from './formats.ts';
@@ -37,10 +37,10 @@ function frame(id: number, event: string | undefined, data: string) {
  * It subscribes to the hub before reading the backlog. Writes only queue bytes: a client that
  * stops reading is disconnected once its unsent bytes pass the bound, and catches up by replay.
  */
-export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
+export async function openStream(c: Context<SignedInEnv>, format: StreamFormat) {
   const { notifications: live, database, log } = c.get('deps');
-  const user = c.get('user')!;
-  const session = c.get('session')!;
+  const user = c.get('user');
+  const session = c.get('session');
   const start = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
   if (!(await live.presence.tryOpen(user.id, live.maxStreamsPerUser))) {
     throw new AppError(

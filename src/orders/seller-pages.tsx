@@ -8,7 +8,7 @@ import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
 import { formBody } from '../http/body.ts';
 import { safeRedirect } from '../http/redirect.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { isOwnNavigation } from '../http/request-facts.ts';
@@ -21,7 +21,7 @@ import { idParam, pageSchema, pathId } from './schemas.ts';
 import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
 
-type C = Context<AppEnv>;
+type C = Context<SignedInEnv>;
 
 const statusForm = z.object({
   status: z.enum(SELLER_ORDER_STATUSES, { error: 'Choose what to do with the order.' }),
@@ -32,9 +32,13 @@ const bulkForm = z.object({
   ids: z.array(idParam).max(MAX_BULK_ORDERS, `Choose at most ${MAX_BULK_ORDERS} orders at a time.`).default([]),
 });
 
+<<<<<<< HEAD
 const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
 const alertsOf = (c: C) => alertSettings(c.get('deps').database.sql, c.get('deps').config, c.get('user')!.id);
 const awayQuery = z.object({ after: z.string({ error: 'A notification id (a whole number).' }).regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number) });
+=======
+const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user'), currency: c.get('deps').config.CURRENCY });
+>>>>>>> main
 const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */

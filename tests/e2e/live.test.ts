@@ -51,8 +51,8 @@ describeBrowser('live updates in a real browser', () => {
   const connected = (userId: string) => expect.poll(() => suite.t.deps.notifications.presence.isOnline(userId), { timeout: 5000 }).toBe(true);
 
   it("puts a customer's new order on the open dashboard in a background tab, and the seller's confirmation on the customer's page", async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ name: 'Pu-erh Cake', price: 2400, stock: 5 }]);
-    const person = await makeCustomer(suite.t.database.db, { name: 'Lin Customer' });
+    const shop = await makeSeller(suite.t.database.orm, [{ name: 'Pu-erh Cake', price: 2400, stock: 5 }]);
+    const person = await makeCustomer(suite.t.database.orm, { name: 'Lin Customer' });
 
     const dashboard = await signedIn(shop.user.email);
     await dashboard.goto(`${suite.server.origin}/seller`);
@@ -119,8 +119,8 @@ describeBrowser('live updates in a real browser', () => {
   });
 
   it('replaces a row the page already shows when the stream replays its order, instead of adding it twice', async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ stock: 10 }]);
-    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db)).email);
+    const shop = await makeSeller(suite.t.database.orm, [{ stock: 10 }]);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm)).email);
     const ids: number[] = [];
     for (let i = 0; i < 2; i++) {
       const res = await customer.json('POST', '/api/orders', { items: [{ productId: shop.products[0]!.id, quantity: 1 }], deliveryAddress: '5 Mill Lane, Ely' });
@@ -141,8 +141,13 @@ describeBrowser('live updates in a real browser', () => {
     ]);
   });
 
+<<<<<<< HEAD
   it('remembers the mute switch across visits: after a reload without a click the strip says sound is blocked by the browser, and the first click brings it back', async () => {
     const shop = await makeSeller(suite.t.database.db);
+=======
+  it('remembers the mute switch across visits, and resumes sound on the first click of a visit when it was on', async () => {
+    const shop = await makeSeller(suite.t.database.orm);
+>>>>>>> main
     const page = await signedIn(shop.user.email);
     await page.goto(`${suite.server.origin}/seller`);
     const state = page.locator('#sound-state');

@@ -11,8 +11,8 @@ describeBrowser('one event stream per browser', () => {
   const suite = servedAppAndBrowser({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', ALERT_REPEAT_SECONDS: '3600' });
 
   it('8 tabs of /seller over HTTP/1.1 all load and share one stream: each order shows in all within 2 s, chimes once, and survives closing or freezing the holding tab', async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ stock: 20 }]);
-    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db, { name: 'Tab Tester' })).email);
+    const shop = await makeSeller(suite.t.database.orm, [{ stock: 20 }]);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm, { name: 'Tab Tester' })).email);
     const order = async () => {
       const res = await customer.json('POST', '/api/orders', { items: [{ productId: shop.products[0]!.id, quantity: 1 }], deliveryAddress: '8 Tab Row, Leeds' });
       expect(res.status).toBe(201);

@@ -1,11 +1,17 @@
 import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
 import { ReadUpdate } from '../../views/alerts.tsx';
 import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
-import type { Sql } from '../db/client.ts';
+import { Hono } from 'hono';
+import type { Db } from '../db/client.ts';
+import type { AppEnv, Deps } from '../env.ts';
 import { SELLER_ORDER_STATUSES, type Role, type Status } from '../db/schema.ts';
-import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from '../orders/queries.ts';
-import type { Notice } from './store.ts';
+import type { StreamFormat } from '../notifications/formats.ts';
+import { streamUser } from '../notifications/routes.ts';
+import type { Notice } from '../notifications/store.ts';
+import { openStream } from '../notifications/streams.ts';
+import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
 
+<<<<<<< HEAD:src/notifications/html.tsx
 /** Who the notice is for, their unread count for the badge and their unacknowledged new orders (alerts), in one query. */
 async function recipientOf(sql: Sql, userId: string) {
   const [row] = await sql<{ role: Role; unread: number; unacked: number }[]>`
@@ -14,6 +20,13 @@ async function recipientOf(sql: Sql, userId: string) {
       select count(*) as n, count(*) filter (where type = 'order_notification') as new
       from notifications where recipient_id = u.id and read_at is null) unread on true
     where u.id = ${userId}`;
+=======
+/** Who the notice is for, and their unread count for the badge, in one query. */
+async function recipientOf(sql: Db, userId: string) {
+  const [row] = await sql<{ role: Role; unread: number }[]>`
+    select role, (select count(*)::int from notifications where recipient_id = u.id and read_at is null) as unread
+    from users u where u.id = ${userId}`;
+>>>>>>> main:src/orders/live.tsx
   return row;
 }
 
@@ -21,9 +34,13 @@ type Recipient = NonNullable<Awaited<ReturnType<typeof recipientOf>>>;
 
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
+<<<<<<< HEAD:src/notifications/html.tsx
 async function forSeller(sql: Sql, viewer: Viewer, { unread, unacked }: Recipient, currency: string, notice: Notice) {
   if (notice.type === 'notifications_read') return <ReadUpdate unread={unread} unacked={unacked} />;
   const orderId = notice.orderId!; // only notifications_read may be about no order (a check constraint)
+=======
+async function forSeller(sql: Db, viewer: Viewer, unread: number, currency: string, notice: Notice) {
+>>>>>>> main:src/orders/live.tsx
   const isNew = notice.type === 'order_notification';
   // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
   const [row, counts, order] = await Promise.all([
@@ -36,8 +53,12 @@ async function forSeller(sql: Sql, viewer: Viewer, { unread, unacked }: Recipien
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }
 
+<<<<<<< HEAD:src/notifications/html.tsx
 async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: Notice) {
   if (notice.orderId === null) return null;
+=======
+async function forCustomer(sql: Db, viewer: Viewer, currency: string, notice: Notice) {
+>>>>>>> main:src/orders/live.tsx
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
   if (!part) return null;
@@ -51,7 +72,7 @@ async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: N
  * message can only hold what that user may see. `order_confirmed` travels beside the
  * `order_status_update` of the same change, which already carries it, so it renders nothing.
  */
-export async function pageMessage(sql: Sql, currency: string, notice: Notice): Promise<string> {
+async function pageMessage(sql: Db, currency: string, notice: Notice): Promise<string> {
   if (notice.type === 'order_confirmed') return '';
   const recipient = await recipientOf(sql, notice.recipientId);
   if (!recipient) return '';
@@ -64,3 +85,20 @@ export async function pageMessage(sql: Sql, currency: string, notice: Notice): P
         : null;
   return body ? String(await body.toString()) : '';
 }
+
+const pageFormats = new WeakMap<Deps, StreamFormat>();
+
+/**
+ * The pages' stream format: unnamed messages of `<hx-partial>` fragments that htmx swaps. One
+ * object per app, so that the stream renders each notice once however many of the recipient's
+ * tabs receive it.
+ */
+export function pageFormat(deps: Deps): StreamFormat {
+  let format = pageFormats.get(deps);
+  if (!format)
+    pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n), sessionEnded: 'event: session_ended\ndata: {}\n\n' }));
+  return format;
+}
+
+// Pages connect here (public/live.js, one stream per browser): the order fragments above, for htmx to swap.
+export const pageStream = new Hono<AppEnv>().get('/events', streamUser, (c) => openStream(c, pageFormat(c.get('deps'))));
