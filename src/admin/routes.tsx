@@ -107,10 +107,9 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .get('/admin/stores', async (c) => {
     const values = c.req.query();
-    c.set('renderForm', (err) => <StoresPage filters={values} page={{ rows: [], nextCursor: null }} errors={err.fields ?? { q: err.message }} />);
-    const query = parse(storesQuerySchema, values);
-    const list = await storesPage(deps(c).sql, c.get('deps').config.SSE_HEARTBEAT_SECONDS, query);
-    return page(c, 'Stores', <StoresPage filters={values} page={list} />);
+    const read = await attempt(() => storesPage(deps(c).sql, c.get('deps').config.SSE_HEARTBEAT_SECONDS, parse(storesQuerySchema, values)));
+    if (!read.ok) return formAgain(c, read, <StoresPage filters={values} page={{ rows: [], nextCursor: null }} errors={read.error.fields ?? { q: read.error.message }} />);
+    return page(c, 'Stores', <StoresPage filters={values} page={read.value} />);
   })
   .get('/admin/delivery', async (c) => page(c, 'Notification delivery', <DeliveryPage health={await deliveryHealth(deps(c).sql)} />))
   .get('/admin/outbox', async (c) => {

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { presenceFreshSeconds } from '../notifications/presence.ts';
 import { keyset, paginate, position, type Page } from '../orders/queries.ts';
 import type { StoresQuery } from './schemas.ts';
@@ -26,7 +26,7 @@ const PAGE = 50;
  * acknowledged with the oldest one's age. Newest stores first, a page of 50 by keyset on the id,
  * so 10,000 stores cost one page's lookups (the unread index per seller, the small presence table).
  */
-export async function storesPage(sql: Sql, heartbeatSeconds: number, query: StoresQuery): Promise<Page<StoreRow>> {
+export async function storesPage(sql: Db, heartbeatSeconds: number, query: StoresQuery): Promise<Page<StoreRow>> {
   const fresh = presenceFreshSeconds(heartbeatSeconds);
   const from = sql`sellers s join users u on u.id = s.user_id
     left join lateral (

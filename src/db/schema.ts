@@ -21,7 +21,7 @@ export type Status = (typeof SELLER_ORDER_STATUSES)[number];
 // order_seen: the store opened the order (the customer's timeline shows it live).
 // notifications_read: the recipient acknowledged (read) some of theirs on one tab or device; it
 // reaches their other streams so that they stop alerting. It is written already read, about no
-// order or one (drizzle/0010).
+// order or one (drizzle/functions/orderbell_mark_read.sql).
 export const NOTIFICATION_TYPES = ['order_notification', 'order_status_update', 'order_confirmed', 'order_seen', 'notifications_read'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const PAYMENT_METHODS = ['cash_on_delivery'] as const;

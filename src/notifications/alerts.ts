@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 
 /** The settings public/app.js reads from the page's live element (`#seller-live`). */
 export interface AlertSettings {
@@ -27,14 +27,14 @@ export interface AwaySummaryData {
 const AWAY_LINKS = 10;
 
 /** New orders the seller has not acknowledged (opened, confirmed, marked read): what keeps alerting. */
-export async function unacknowledged(sql: Sql, userId: string): Promise<number> {
+export async function unacknowledged(sql: Db, userId: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notifications
     where recipient_id = ${userId} and read_at is null and type = 'order_notification'`;
   return row!.n;
 }
 
 /** What public/app.js needs to alert until acknowledged and to sum up an absence (views/alerts.tsx). */
-export const alertSettings = async (sql: Sql, config: Config, userId: string): Promise<AlertSettings> => ({
+export const alertSettings = async (sql: Db, config: Config, userId: string): Promise<AlertSettings> => ({
   repeatSeconds: config.ALERT_REPEAT_SECONDS,
   awaySeconds: config.AWAY_SUMMARY_SECONDS,
   unacked: await unacknowledged(sql, userId),
@@ -45,7 +45,7 @@ export const alertSettings = async (sql: Sql, config: Config, userId: string): P
  * away): how many, their total for this store, the newest few. From the notifications' payloads,
  * which hold the order number, customer and this store's subtotal as they were when placed.
  */
-export async function awaySummary(sql: Sql, userId: string, after: number): Promise<AwaySummaryData> {
+export async function awaySummary(sql: Db, userId: string, after: number): Promise<AwaySummaryData> {
   const rows = await sql<{ orderId: number; orderNumber: string; customerName: string; subtotal: number; total: number; amount: number }[]>`
     select n.order_id::float8 as "orderId", n.payload->>'orderNumber' as "orderNumber", n.payload->>'customerName' as "customerName",
       coalesce((n.payload->>'subtotal')::int, 0) as subtotal,

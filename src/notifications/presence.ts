@@ -58,17 +58,13 @@ export class Presence {
     });
   }
 
-<<<<<<< HEAD
   /** Their last stream here closed: the row goes, and when they were last seen is kept (/admin/stores). */
   private lastStreamClosed(userId: string) {
     return this.sql`with gone as (delete from presence where user_id = ${userId} and process_id = ${this.processId})
       update users set last_seen_at = now() where id = ${userId}`;
   }
 
-  private upsert(sql: Sql, userId: string, streams: number) {
-=======
   private upsert(sql: Db, userId: string, streams: number) {
->>>>>>> main
     return sql`insert into presence (user_id, process_id, streams) values (${userId}, ${this.processId}, ${streams})
       on conflict (user_id, process_id) do update set streams = excluded.streams, heartbeat_at = now()`;
   }

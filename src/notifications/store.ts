@@ -62,35 +62,19 @@ export function markDelivered(sql: Db, written: Map<number, number>) {
     where n.id = d.id and n.delivered_at is null`;
 }
 
-<<<<<<< HEAD
 /**
  * Marks the reader's own notifications up to `upTo` (all without it) read; returns how many changed.
- * A seller's other tabs and devices hear it as a notifications_read (drizzle/0010, orderbell_mark_read).
+ * A seller's other tabs and devices hear it as a notifications_read (drizzle/functions/orderbell_mark_read.sql).
  */
-export async function markRead(sql: Sql, recipientId: string, upTo: number | undefined): Promise<number> {
+export async function markRead(sql: Db, recipientId: string, upTo: number | undefined): Promise<number> {
   const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, ${upTo ?? null}::bigint, null) as marked`;
   return row!.marked;
 }
 
 /** Marks the reader's own notifications about one order read (they opened it); returns how many changed. */
-export async function markOrderRead(sql: Sql, recipientId: string, orderId: number): Promise<number> {
+export async function markOrderRead(sql: Db, recipientId: string, orderId: number): Promise<number> {
   const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, null, ${orderId}::bigint) as marked`;
   return row!.marked;
-=======
-/** Marks the reader's own notifications up to `upTo` read; returns how many changed. */
-export async function markRead(sql: Db, recipientId: string, upTo: number | undefined): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and read_at is null and (${upTo ?? null}::bigint is null or id <= ${upTo ?? null}::bigint)
-    returning id`;
-  return rows.length;
-}
-
-/** Marks the reader's own notifications about one order read (they opened it); returns how many changed. */
-export async function markOrderRead(sql: Db, recipientId: string, orderId: number): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and order_id = ${orderId} and read_at is null returning id`;
-  return rows.length;
->>>>>>> main
 }
 
 /** The recipient's unread notifications, for the badge. */

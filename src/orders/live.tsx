@@ -11,22 +11,14 @@ import type { Notice } from '../notifications/store.ts';
 import { openStream } from '../notifications/streams.ts';
 import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
 
-<<<<<<< HEAD:src/notifications/html.tsx
 /** Who the notice is for, their unread count for the badge and their unacknowledged new orders (alerts), in one query. */
-async function recipientOf(sql: Sql, userId: string) {
+async function recipientOf(sql: Db, userId: string) {
   const [row] = await sql<{ role: Role; unread: number; unacked: number }[]>`
     select role, coalesce(unread.n, 0)::int as unread, coalesce(unread.new, 0)::int as unacked
     from users u left join lateral (
       select count(*) as n, count(*) filter (where type = 'order_notification') as new
       from notifications where recipient_id = u.id and read_at is null) unread on true
     where u.id = ${userId}`;
-=======
-/** Who the notice is for, and their unread count for the badge, in one query. */
-async function recipientOf(sql: Db, userId: string) {
-  const [row] = await sql<{ role: Role; unread: number }[]>`
-    select role, (select count(*)::int from notifications where recipient_id = u.id and read_at is null) as unread
-    from users u where u.id = ${userId}`;
->>>>>>> main:src/orders/live.tsx
   return row;
 }
 
@@ -34,13 +26,9 @@ type Recipient = NonNullable<Awaited<ReturnType<typeof recipientOf>>>;
 
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
-<<<<<<< HEAD:src/notifications/html.tsx
-async function forSeller(sql: Sql, viewer: Viewer, { unread, unacked }: Recipient, currency: string, notice: Notice) {
+async function forSeller(sql: Db, viewer: Viewer, { unread, unacked }: Recipient, currency: string, notice: Notice) {
   if (notice.type === 'notifications_read') return <ReadUpdate unread={unread} unacked={unacked} />;
   const orderId = notice.orderId!; // only notifications_read may be about no order (a check constraint)
-=======
-async function forSeller(sql: Db, viewer: Viewer, unread: number, currency: string, notice: Notice) {
->>>>>>> main:src/orders/live.tsx
   const isNew = notice.type === 'order_notification';
   // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
   const [row, counts, order] = await Promise.all([
@@ -53,12 +41,8 @@ async function forSeller(sql: Db, viewer: Viewer, unread: number, currency: stri
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }
 
-<<<<<<< HEAD:src/notifications/html.tsx
-async function forCustomer(sql: Sql, viewer: Viewer, currency: string, notice: Notice) {
-  if (notice.orderId === null) return null;
-=======
 async function forCustomer(sql: Db, viewer: Viewer, currency: string, notice: Notice) {
->>>>>>> main:src/orders/live.tsx
+  if (notice.orderId === null) return null;
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
   if (!part) return null;

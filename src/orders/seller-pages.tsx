@@ -32,13 +32,9 @@ const bulkForm = z.object({
   ids: z.array(idParam).max(MAX_BULK_ORDERS, `Choose at most ${MAX_BULK_ORDERS} orders at a time.`).default([]),
 });
 
-<<<<<<< HEAD
-const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user')!, currency: c.get('deps').config.CURRENCY });
-const alertsOf = (c: C) => alertSettings(c.get('deps').database.sql, c.get('deps').config, c.get('user')!.id);
-const awayQuery = z.object({ after: z.string({ error: 'A notification id (a whole number).' }).regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number) });
-=======
 const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user'), currency: c.get('deps').config.CURRENCY });
->>>>>>> main
+const alertsOf = (c: C) => alertSettings(c.get('deps').database.sql, c.get('deps').config, c.get('user').id);
+const awayQuery = z.object({ after: z.string({ error: 'A notification id (a whole number).' }).regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number) });
 const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */

@@ -141,13 +141,8 @@ describeBrowser('live updates in a real browser', () => {
     ]);
   });
 
-<<<<<<< HEAD
   it('remembers the mute switch across visits: after a reload without a click the strip says sound is blocked by the browser, and the first click brings it back', async () => {
-    const shop = await makeSeller(suite.t.database.db);
-=======
-  it('remembers the mute switch across visits, and resumes sound on the first click of a visit when it was on', async () => {
     const shop = await makeSeller(suite.t.database.orm);
->>>>>>> main
     const page = await signedIn(shop.user.email);
     await page.goto(`${suite.server.origin}/seller`);
     const state = page.locator('#sound-state');

@@ -85,8 +85,8 @@ describeBrowser('never miss an order (issue 12)', () => {
   };
 
   it("chimes again every ALERT_REPEAT_SECONDS until acknowledged; opening the order on a second device lowers this one's title count within 2 s and its chimes stop", async () => {
-    const shop = await makeSeller(suite.t.database.db);
-    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db)).email);
+    const shop = await makeSeller(suite.t.database.orm);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm)).email);
     const desk = await device(shop.user.email);
     const phone = await device(shop.user.email);
     await desk.page.goto(`${suite.server.origin}/seller`);
@@ -117,8 +117,8 @@ describeBrowser('never miss an order (issue 12)', () => {
   }, 120_000);
 
   it('stopping the server shows "Reconnecting" in every tab within 5 s; started again, "Live", the orders placed meanwhile, and a summary of them', async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ price: 1500, stock: 20 }]);
-    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db, { name: 'Night Owl' })).email);
+    const shop = await makeSeller(suite.t.database.orm, [{ price: 1500, stock: 20 }]);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm, { name: 'Night Owl' })).email);
     let server: { close(): Promise<void> } = await listen(suite.t.app);
     const origin = (server as Awaited<ReturnType<typeof listen>>).origin;
     const { context, page } = await device(shop.user.email, origin);
@@ -151,8 +151,8 @@ describeBrowser('never miss an order (issue 12)', () => {
   }, 120_000);
 
   it('sums up the orders that came while the tab was hidden long enough, and not after a short absence', async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ price: 990, stock: 20 }]);
-    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.db, { name: 'Day Tripper' })).email);
+    const shop = await makeSeller(suite.t.database.orm, [{ price: 990, stock: 20 }]);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm, { name: 'Day Tripper' })).email);
     const { context, page } = await device(shop.user.email);
     await page.goto(`${suite.server.origin}/seller`);
     await expect.poll(() => strip(page, 'connection'), { timeout: 10_000 }).toBe('Live');
@@ -175,7 +175,7 @@ describeBrowser('never miss an order (issue 12)', () => {
   }, 60_000);
 
   it('the strip says what the browser allows: desktop notifications on, then blocked; sound tested with its button', async () => {
-    const shop = await makeSeller(suite.t.database.db);
+    const shop = await makeSeller(suite.t.database.orm);
     const { context, page } = await device(shop.user.email);
     await page.goto(`${suite.server.origin}/seller`);
     expect(await page.getByRole('status', { name: 'Alert status' }).isVisible()).toBe(true);
@@ -196,8 +196,8 @@ describeBrowser('never miss an order (issue 12)', () => {
   });
 
   it('/admin/stores lists the seller online while their dashboard is open, and passes axe', async () => {
-    const shop = await makeSeller(suite.t.database.db);
-    const admin = await makeAdmin(suite.t.database.db);
+    const shop = await makeSeller(suite.t.database.orm);
+    const admin = await makeAdmin(suite.t.database.orm);
     const seller = await device(shop.user.email);
     await seller.page.goto(`${suite.server.origin}/seller`);
     await expect.poll(() => strip(seller.page, 'connection'), { timeout: 10_000 }).toBe('Live');

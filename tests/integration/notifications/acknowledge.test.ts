@@ -28,8 +28,8 @@ const unreadRows = (userId: string) =>
 
 describe('acknowledging a new order', () => {
   it("opening it on one device sends the seller's other device a read message that lowers its badge and its alert count", async () => {
-    const s = await makeSeller(t.database.db);
-    const customer = await apiClient(origin, (await makeCustomer(t.database.db)).email);
+    const s = await makeSeller(t.database.orm);
+    const customer = await apiClient(origin, (await makeCustomer(t.database.orm)).email);
     const [phone, laptop] = [await signIn(origin, s.user.email), await signIn(origin, s.user.email)];
     const laptopStream = await pageStream(laptop);
     const api = await streamOf(origin, await apiClient(origin, s.user.email));
@@ -63,8 +63,8 @@ describe('acknowledging a new order', () => {
   });
 
   it("confirming it (plain form, bulk or API) acknowledges it in the same transaction, and the customer's own notifications stay as they were", async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 20 }]);
-    const person = await makeCustomer(t.database.db);
+    const s = await makeSeller(t.database.orm, [{ stock: 20 }]);
+    const person = await makeCustomer(t.database.orm);
     const customer = await apiClient(origin, person.email);
     const seller = await signIn(origin, s.user.email);
     const stream = await pageStream(await signIn(origin, s.user.email));
@@ -86,8 +86,8 @@ describe('acknowledging a new order', () => {
   });
 
   it('a change made by someone other than the store does not acknowledge it for the store', async () => {
-    const s = await makeSeller(t.database.db);
-    const placed = await order(await apiClient(origin, (await makeCustomer(t.database.db)).email), s.products[0]!.id);
+    const s = await makeSeller(t.database.orm);
+    const placed = await order(await apiClient(origin, (await makeCustomer(t.database.orm)).email), s.products[0]!.id);
     await t.database.sql`update seller_orders set status = 'confirmed', changed_by = null where order_id = ${placed.id}`;
     expect((await unreadRows(s.user.id)).find((r) => r.type === 'order_notification')?.n).toBe(1);
   });
@@ -95,9 +95,9 @@ describe('acknowledging a new order', () => {
 
 describe('while you were away', () => {
   it("sums up the seller's new orders after a notification id: how many, their total for this store, links; nothing when none came", async () => {
-    const s = await makeSeller(t.database.db, [{ price: 1250, stock: 20 }]);
-    const other = await makeSeller(t.database.db);
-    const customer = await apiClient(origin, (await makeCustomer(t.database.db, { name: 'Away Buyer' })).email);
+    const s = await makeSeller(t.database.orm, [{ price: 1250, stock: 20 }]);
+    const other = await makeSeller(t.database.orm);
+    const customer = await apiClient(origin, (await makeCustomer(t.database.orm, { name: 'Away Buyer' })).email);
     const seller = await signIn(origin, s.user.email);
     await order(customer, s.products[0]!.id);
     const newestId = async () => (await t.database.sql<{ id: number }[]>`select max(id)::float8 as id from notifications where recipient_id = ${s.user.id}`)[0]!.id;
@@ -109,6 +109,6 @@ describe('while you were away', () => {
     expect((await (await seller.get(`/seller/away?after=${await newestId()}`)).text()).trim()).toBe('');
     expect((await seller.get('/seller/away?after=-1')).status).toBe(422);
     expect((await seller.get('/seller/away')).status).toBe(422);
-    expect((await (await signIn(origin, (await makeCustomer(t.database.db)).email)).get('/seller/away?after=0')).status).toBe(403);
+    expect((await (await signIn(origin, (await makeCustomer(t.database.orm)).email)).get('/seller/away?after=0')).status).toBe(403);
   });
 });

@@ -52,13 +52,8 @@ const newCustomer = async () => apiClient(a.app, (await makeCustomer(a.database.
 const makeDue = (userId: string) => a.database.sql`update notifications set created_at = now() - interval '2 hours' where recipient_id = ${userId}`;
 
 describe('offline email fallback', () => {
-<<<<<<< HEAD
   it('emails each unacknowledged order notification once when two app instances (separate pools) claim them at the same moment', async () => {
-    const shops = await Promise.all(Array.from({ length: 6 }, () => makeSeller(a.database.db)));
-=======
-  it('emails each unread, undelivered order notification once when two app instances (separate pools) claim them at the same moment', async () => {
     const shops = await Promise.all(Array.from({ length: 6 }, () => makeSeller(a.database.orm)));
->>>>>>> main
     const placed: OrderView[] = [];
     for (const s of shops) placed.push(await order(await newCustomer(), s.products[0]!.id));
     for (const s of shops) await makeDue(s.user.id);
@@ -121,14 +116,9 @@ describe('offline email fallback', () => {
     expect((await sellerNotes(s.user.id))[0]!.emailedAt).toBeNull();
   });
 
-<<<<<<< HEAD
   // Delivery to a page no longer settles it (decision 015): an order nobody acknowledged is emailed.
   it('emails, once, an order an open stream delivered but nobody acknowledged', async () => {
-    const s = await makeSeller(a.database.db);
-=======
-  it('does not email what an open stream delivered', async () => {
     const s = await makeSeller(a.database.orm);
->>>>>>> main
     const served = await listen(a.app);
     const stream = await streamOf(served.origin, await apiClient(a.app, s.user.email));
     await order(await newCustomer(), s.products[0]!.id);

@@ -46,17 +46,17 @@ afterAll(async () => {
 });
 
 const mailsTo = (address: string) => inbox.filter((m) => m.to.includes(address));
-const noteOf = async (userId: string) => (await a.database.db.select().from(notifications).where(eq(notifications.recipientId, userId)))[0]!;
+const noteOf = async (userId: string) => (await a.database.orm.select().from(notifications).where(eq(notifications.recipientId, userId)))[0]!;
 
 describe('the fallback email, by presence', () => {
   it('goes after the short delay when no seller of the store is online and after the long one when one is, once each with two racing processes', async () => {
-    const offline = await Promise.all(Array.from({ length: 6 }, () => makeSeller(a.database.db)));
-    const online = await makeSeller(a.database.db);
+    const offline = await Promise.all(Array.from({ length: 6 }, () => makeSeller(a.database.orm)));
+    const online = await makeSeller(a.database.orm);
     // The online seller's page stream is open on process A: the presence table says so to every process.
     const stream = await streamOf(processes[0]!.origin, await apiClient(a.app, online.user.email));
     try {
       await expect.poll(() => a.deps.notifications.presence.isOnline(online.user.id)).toBe(true);
-      const customer = await apiClient(a.app, (await makeCustomer(a.database.db)).email);
+      const customer = await apiClient(a.app, (await makeCustomer(a.database.orm)).email);
       const placed = new Map<string, string>();
       for (const s of [...offline, online]) placed.set(s.user.email, (await order(customer, s.products[0]!.id)).orderNumber);
       await stream.waitFor(1);
@@ -87,11 +87,11 @@ describe('the fallback email, by presence', () => {
   }, 120_000);
 
   it('sends nothing for an order the online seller acknowledged before the long delay', async () => {
-    const s = await makeSeller(a.database.db);
+    const s = await makeSeller(a.database.orm);
     const stream = await streamOf(processes[1]!.origin, await apiClient(a.app, s.user.email));
     try {
       await expect.poll(() => a.deps.notifications.presence.isOnline(s.user.id)).toBe(true);
-      await order(await apiClient(a.app, (await makeCustomer(a.database.db)).email), s.products[0]!.id);
+      await order(await apiClient(a.app, (await makeCustomer(a.database.orm)).email), s.products[0]!.id);
       await stream.waitFor(1);
       const seller = await apiClient(a.app, s.user.email);
       expect((await seller.json('POST', '/api/notifications/read', { upTo: (await noteOf(s.user.id)).id })).status).toBe(200);

@@ -14,7 +14,7 @@ let admin: Client;
 beforeAll(async () => {
   a = await testApp(env);
   b = await instanceOn(a.url, env);
-  admin = await signIn(a.app, (await makeAdmin(a.database.db)).email);
+  admin = await signIn(a.app, (await makeAdmin(a.database.orm)).email);
 });
 afterAll(async () => {
   await b?.close();
@@ -32,7 +32,7 @@ async function storeRow(storeId: number, show = '') {
 
 describe('/admin/stores', () => {
   it('shows a seller online whose page is open on another process, last seen once it closed, and never seen before', async () => {
-    const [there, gone, never] = await Promise.all([makeSeller(a.database.db), makeSeller(a.database.db), makeSeller(a.database.db)]);
+    const [there, gone, never] = await Promise.all([makeSeller(a.database.orm), makeSeller(a.database.orm), makeSeller(a.database.orm)]);
     const servedB = await listen(b.app);
     const onB = await streamOf(servedB.origin, await apiClient(a.app, there.user.email));
     const closing = await streamOf(servedB.origin, await apiClient(a.app, gone.user.email));
@@ -53,7 +53,7 @@ describe('/admin/stores', () => {
   });
 
   it('counts a process that died without closing as gone after three heartbeats, last seen at its last one', async () => {
-    const s = await makeSeller(a.database.db);
+    const s = await makeSeller(a.database.orm);
     const other = await startAppProcess({ ...env, DATABASE_URL: a.url });
     const stream = await streamOf(other.origin, await apiClient(a.app, s.user.email));
     try {
@@ -67,9 +67,9 @@ describe('/admin/stores', () => {
   }, 120_000);
 
   it("counts the store's unacknowledged orders and the oldest one's age, and filters the stores with orders waiting", async () => {
-    const s = await makeSeller(a.database.db);
-    const quiet = await makeSeller(a.database.db);
-    const customer = await apiClient(a.app, (await makeCustomer(a.database.db)).email);
+    const s = await makeSeller(a.database.orm);
+    const quiet = await makeSeller(a.database.orm);
+    const customer = await apiClient(a.app, (await makeCustomer(a.database.orm)).email);
     const first = await order(customer, s.products[0]!.id);
     await order(customer, s.products[0]!.id);
     await order(customer, s.products[0]!.id);
@@ -85,11 +85,11 @@ describe('/admin/stores', () => {
   });
 
   it('finds stores by part of a name or email and pages through many, and refuses a bad filter with 422', async () => {
-    const made = await Promise.all(Array.from({ length: 3 }, () => makeSeller(a.database.db)));
+    const made = await Promise.all(Array.from({ length: 3 }, () => makeSeller(a.database.orm)));
     const html = await (await admin.get(`/admin/stores?q=${encodeURIComponent(made[1]!.user.email.slice(0, 14).toUpperCase())}`)).text();
     expect(html).toContain(`store-${made[1]!.store.id}`);
     expect(html).not.toContain(`store-${made[0]!.store.id}"`);
-    await Promise.all(Array.from({ length: 50 }, () => makeSeller(a.database.db, [{}])));
+    await Promise.all(Array.from({ length: 50 }, () => makeSeller(a.database.orm, [{}])));
     const page1 = await (await admin.get('/admin/stores')).text();
     expect(page1.match(/<tr id="store-/g)).toHaveLength(50);
     const next = page1.match(/href="(\/admin\/stores\?cursor=\d+)"/)![1]!;
@@ -102,7 +102,7 @@ describe('/admin/stores', () => {
   });
 
   it('is for admins only, and the admin navigation links to it', async () => {
-    const s = await makeSeller(a.database.db);
+    const s = await makeSeller(a.database.orm);
     expect((await (await signIn(a.app, s.user.email)).get('/admin/stores')).status).toBe(403);
     expect(await (await admin.get('/admin/orders')).text()).toContain('<a href="/admin/stores">Stores</a>');
   });
