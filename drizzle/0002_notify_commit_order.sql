@@ -9,49 +9,13 @@
 --    never deadlock on them. A second transaction for the same recipient waits until the first
 --    commits, then takes its ids: per recipient, id order = commit order = NOTIFY order.
 -- The locks are held only between the deferred trigger and the commit that follows it.
-CREATE OR REPLACE FUNCTION orderbell_lock_recipients(p_order_id bigint) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  k int;
-BEGIN
-  FOR k IN
-    SELECT DISTINCT hashtext(r) FROM (
-      SELECT customer_id AS r FROM orders WHERE id = p_order_id
-      UNION SELECT s.user_id FROM seller_orders so JOIN sellers s ON s.id = so.seller_id WHERE so.order_id = p_order_id
-    ) recipients ORDER BY 1
-  LOOP
-    PERFORM pg_advisory_xact_lock(1869, k);
-  END LOOP;
-END $$;
+-- The body is superseded: the current one is drizzle/functions/orderbell_lock_recipients.sql, applied after the
+-- migrations at every start (docs/decisions/013).
+CREATE OR REPLACE FUNCTION orderbell_lock_recipients(p_order_id bigint) RETURNS void LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION orderbell_seller_order_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  o orders%ROWTYPE;
-  store sellers%ROWTYPE;
-  body jsonb;
-BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
-    RETURN NULL;
-  END IF;
-  PERFORM orderbell_lock_recipients(NEW.order_id);
-  SELECT * INTO o FROM orders WHERE id = NEW.order_id;
-  SELECT * INTO store FROM sellers WHERE id = NEW.seller_id;
-  body := jsonb_build_object(
-    'orderId', o.id, 'orderNumber', o.order_number, 'sellerOrderId', NEW.id, 'sellerId', store.id,
-    'storeName', store.name, 'status', NEW.status, 'subtotal', NEW.subtotal, 'customerName', o.customer_name);
-  IF TG_OP = 'INSERT' THEN
-    PERFORM orderbell_notify(store.user_id, 'order_notification', o.id, NEW.id, body);
-  ELSE
-    body := body || jsonb_build_object('from', OLD.status, 'to', NEW.status);
-    PERFORM orderbell_notify(o.customer_id, 'order_status_update', o.id, NEW.id, body);
-    IF NEW.status = 'confirmed' THEN
-      PERFORM orderbell_notify(o.customer_id, 'order_confirmed', o.id, NEW.id, body);
-    END IF;
-    IF NEW.changed_by IS DISTINCT FROM store.user_id THEN
-      PERFORM orderbell_notify(store.user_id, 'order_status_update', o.id, NEW.id, body);
-    END IF;
-  END IF;
-  RETURN NULL;
-END $$;
+-- The body is superseded: the current one is drizzle/functions/orderbell_seller_order_notify.sql, applied after the
+-- migrations at every start (docs/decisions/013).
+CREATE OR REPLACE FUNCTION orderbell_seller_order_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
 --> statement-breakpoint
 DROP TRIGGER seller_orders_notify ON seller_orders;
 --> statement-breakpoint

@@ -5,7 +5,7 @@ import { requestId } from 'hono/request-id';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { loadSession, refuseCrossOrigin } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
-import type { AppEnv, Deps } from './http/env.ts';
+import type { AppEnv, Deps } from './env.ts';
 import { AppError } from './http/errors.ts';
 import { noStore } from './http/no-store.ts';
 import { onError } from './http/on-error.tsx';
@@ -13,8 +13,10 @@ import { adminRoutes } from './admin/routes.tsx';
 import { catalogRoutes } from './catalog/routes.tsx';
 import { notificationRoutes } from './notifications/routes.ts';
 import { orderApi } from './orders/api.ts';
+import { pageStream } from './orders/live.tsx';
 import { customerOrderPages } from './orders/pages.tsx';
 import { sellerPages } from './orders/seller-pages.tsx';
+import { navCounts } from './nav.ts';
 import { healthRoutes } from './ops/health.ts';
 import { requestLog } from './ops/request-log.ts';
 
@@ -53,6 +55,7 @@ export function createApp(deps: Deps) {
   app.use(bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is too large.'); } }));
   app.use(loadSession);
   app.use(noStore);
+  app.use(navCounts);
   app.use(refuseCrossOrigin);
   app.route('/', authRoutes);
   app.route('/', orderApi);
@@ -61,6 +64,7 @@ export function createApp(deps: Deps) {
   app.route('/', sellerPages);
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
+  app.route('/', pageStream);
   app.notFound((c) => onError(new AppError(404, 'not_found', 'There is nothing at this address.'), c));
   app.onError(onError);
   return app;

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { connect } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { runMigrations } from './db/migrate.ts';
-import { seedDemo } from './db/seed.ts';
+import { seedDemo } from './demo/seed.ts';
 import { serverOptions } from './http/server-options.ts';
 import { startNotifications } from './notifications/index.ts';
 import { createLogger } from './ops/log.ts';
@@ -29,9 +29,9 @@ if (!config.DATABASE_URL) embedded = await startEmbeddedPostgres(resolve(config.
 const databaseUrl = config.DATABASE_URL ?? embedded!.url;
 const database = connect(databaseUrl, config.DB_POOL_MAX);
 await runMigrations(database, log);
-if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.db, log);
+if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.sql, log);
 
-const auth = createAuth(database.db, config.NODE_ENV === 'production');
+const auth = createAuth(database.orm, config.NODE_ENV === 'production');
 const notifications = await startNotifications(database, config, log, { url: databaseUrl });
 const app = createApp({ database, config, log, auth, notifications });
 const drain = new Drain(app.fetch);

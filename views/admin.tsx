@@ -1,11 +1,9 @@
-import { SELLER_ORDER_STATUSES } from '../src/db/schema.ts';
 import type { OrderFilters } from '../src/admin/schemas.ts';
 import type { AdminPage, OutboxRow } from '../src/admin/service.ts';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
-import { allowedFrom } from '../src/orders/status.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { FormError, firstInvalid, type Errors } from './forms.tsx';
-import { STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
+import { STATUSES, STATUS_LABEL, StatusBadge, Timeline } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
 import { Pager } from './pager.tsx';
 import { DueAmount, OrderStatusText } from './order-state.tsx';
@@ -72,7 +70,7 @@ export function AdminOrdersPage({ filters, stores, page, currency, errors }: Adm
       <form class="filters" method="get" action="/admin/orders" hx-get="/admin/orders" hx-target="#admin-orders" hx-select="#admin-orders" hx-swap="outerHTML" hx-push-url="true">
         <FormError message={errors ? (errors.cursor ?? errors.before ?? 'Please correct the highlighted filters.') : null} errors={errors} fields={FILTER_FIELDS} />
         <Input id="f-q" name="q" label="Search: order number, name, email, phone or address" value={filters.q} type="search" error={errors?.q} autofocus={first === 'q'} />
-        <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} autofocus={first === 'status'} options={[['', 'Any status'], ...SELLER_ORDER_STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
+        <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} autofocus={first === 'status'} options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
         <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} autofocus={first === 'store'} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
         <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} autofocus={first === 'from'} />
         <Input id="f-to" name="to" label="To" type="date" value={filters.to} error={errors?.to} autofocus={first === 'to'} />
@@ -141,7 +139,7 @@ export interface OverrideState {
 }
 
 function OverrideForm({ orderId, part, state }: { orderId: number; part: SellerOrderPart; state?: OverrideState }) {
-  const options = allowedFrom(part.status, 'admin');
+  const options = part.actions;
   if (!options.length) return <p class="muted">This part is {part.status}: no further status change is possible.</p>;
   const id = `part-${part.id}`;
   const fields = [['status', 'New status', `${id}-status`], ['reason', 'Reason', `${id}-reason`]] as const;

@@ -12,6 +12,8 @@ export interface CheckoutProps {
   estimatedDelivery: Date;
   /** Made when the page renders, so that submitting this form twice places one order. */
   idempotencyKey: string;
+  /** The cart's lines as this form shows them: checkout stops when they changed since. */
+  cartShown: string;
   values?: Values;
   errors?: Errors;
   message?: string | null;
@@ -33,7 +35,7 @@ export const CheckoutPage = (props: CheckoutProps) => (
 const FIELDS = [['phone', 'Phone'], ['deliveryAddress', 'Delivery address'], ['notes', 'Notes']] as const;
 
 /** The checkout form with its summary; htmx swaps it whole when the server finds errors. */
-export function CheckoutForm({ customer, cart, lastAddress, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
+export function CheckoutForm({ customer, cart, cartShown, lastAddress, currency, estimatedDelivery, idempotencyKey, values, errors, message }: CheckoutProps) {
   const kept = { name: customer.name, email: customer.email, phone: customer.phone, deliveryAddress: lastAddress, ...values };
   const stockError = errors?.items;
   const unsellable = cart.lines.some((l) => l.problem) ? 'Some products in your cart can no longer be bought: change your cart first.' : null;
@@ -52,6 +54,7 @@ export function CheckoutForm({ customer, cart, lastAddress, currency, estimatedD
     >
       <FormError message={(stockError && stockError !== message ? `${message} ${stockError}` : message) ?? unsellable} errors={errors} fields={FIELDS} focus={Boolean(message)} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <input type="hidden" name="cartShown" value={cartShown} />
       <div class="checkout-grid">
         <div class="card">
           <h2>Delivery</h2>

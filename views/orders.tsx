@@ -50,9 +50,6 @@ export const OrderDue = ({ order, currency }: { order: Pick<OrderView, 'id' | 't
   </div>
 );
 
-/** A customer may cancel while no store has acted on the order yet. */
-export const customerCanCancel = (order: Pick<OrderView, 'sellerOrders'>) => order.sellerOrders.every((p) => p.status === 'pending');
-
 /**
  * The live message for a customer when a store changed its part: that part's status, the order's
  * status, the cancel link gone once a store acted, and a line for screen readers. Every target
@@ -69,7 +66,7 @@ export const OrderLiveUpdate = ({ order, part, noticeId, currency }: { order: Or
     <hx-partial hx-target={`#order-due-${order.id}`} hx-swap="outerHTML">
       <OrderDue order={order} currency={currency} />
     </hx-partial>
-    {!customerCanCancel(order) && <hx-partial hx-target={`#order-cancel-${order.id}`} hx-swap="delete"></hx-partial>}
+    {!order.canCancel && <hx-partial hx-target={`#order-cancel-${order.id}`} hx-swap="delete"></hx-partial>}
     <TimelineUpdate orderId={order.id} entries={order.timeline} />
     <hx-partial hx-target={`#order-notices-${order.id}`} hx-swap="afterbegin">
       <Notice id={noticeId} type="order_status_update">
@@ -168,7 +165,7 @@ export function OrderPage({ order, currency, after }: { order: OrderView; curren
             </>
           )}
           <p>Payment: cash on delivery{order.amountDue ? ` (${money(order.amountDue, currency)})` : ''}</p>
-          {customerCanCancel(order) && (
+          {order.canCancel && (
             <p id={`order-cancel-${order.id}`}>
               <a class="button secondary" href={`/orders/${order.id}/cancel`}>
                 Cancel order

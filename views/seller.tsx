@@ -1,13 +1,13 @@
 import type { Child } from 'hono/jsx';
-import { SELLER_ORDER_STATUSES, type Status } from '../src/db/schema.ts';
+import type { Status } from '../src/db/schema.ts';
 import type { SellerFigures } from '../src/orders/figures.ts';
 import type { Page, SellerOrderRow as Row, TimelineEntry } from '../src/orders/queries.ts';
 import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
-import { allowedFrom } from '../src/orders/status.ts';
 import { count, dateTime, duration } from './format.ts';
-import { STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
+import { STATUSES, STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
-import { UnreadBadge } from './layout.tsx';
+import type { AlertSettings } from '../src/notifications/alerts.ts';
+import { AlertState, AlertStateUpdate, BadgeUpdate, alertAttributes } from './alerts.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { Pager, type PageLink } from './pager.tsx';
 
@@ -55,7 +55,7 @@ function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'r
         </a>
       </form>
     );
-  const allowed = allowedFrom(row.status, 'seller');
+  const allowed = row.actions;
   if (!allowed.length) return null;
   return (
     <div class="order-actions">
@@ -83,7 +83,7 @@ function Actions({ row, confirmCancel, focusNext }: Pick<SellerOrderRowProps, 'r
  */
 export function SellerOrderRow({ row, currency, fresh, confirmCancel, message, focusNext }: SellerOrderRowProps) {
   const titleId = `seller-order-${row.id}-title`;
-  const actionsLeft = confirmCancel || allowedFrom(row.status, 'seller').length > 0;
+  const actionsLeft = confirmCancel || row.actions.length > 0;
   return (
     <article id={`seller-order-${row.id}`} class={fresh ? 'seller-order fresh' : 'seller-order'} aria-labelledby={titleId}>
       <header>
@@ -140,7 +140,7 @@ export function SellerTabs({ counts, current }: { counts: Counts; current?: Stat
     <nav id="seller-tabs" class="tabs" aria-label="Orders by status">
       <ul>
         {tab('All')}
-        {SELLER_ORDER_STATUSES.map((s) => tab(STATUS_LABEL[s], s))}
+        {STATUSES.map((s) => tab(STATUS_LABEL[s], s))}
       </ul>
     </nav>
   );
@@ -181,11 +181,6 @@ interface LiveProps {
   noticeId: number;
 }
 
-const BadgeUpdate = ({ unread }: { unread: number }) => (
-  <hx-partial hx-target="#unread-badge" hx-swap="outerHTML">
-    <UnreadBadge count={unread} />
-  </hx-partial>
-);
 
 /**
  * The live message for a new order. The row goes in with htmx's upsert swap (hx-upsert.js): a row
@@ -193,8 +188,9 @@ const BadgeUpdate = ({ unread }: { unread: number }) => (
  * `?after=` can both hold an order placed while the page was read), and a new one goes in by id,
  * newest first. Only a list that shows the newest orders (`data-new-orders`) takes it.
  */
-export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId }: LiveProps) => (
+export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId, unacked }: LiveProps & { unacked: number }) => (
   <>
+    <AlertStateUpdate unacked={unacked} />
     <hx-upsert hx-target="#seller-orders[data-new-orders]" sort="desc">
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-upsert>
@@ -219,7 +215,7 @@ export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, fr
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-partial>
     <TimelineUpdate orderId={row.id} entries={timeline} />
-    <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : SELLER_ORDER_STATUSES} />
+    <TabCountUpdates counts={counts} tabs={from ? [from, row.status] : STATUSES} />
     <BadgeUpdate unread={unread} />
     <hx-partial hx-target="#live-notices" hx-swap="afterbegin">
       <Notice id={noticeId} type="order_status_update">
@@ -314,13 +310,14 @@ export function SellerDashboard({ counts, status, page, currency, live, takesNew
  * The seller's part of one order, with its timeline. `after`: the seller's newest notification id
  * when the page was read; its stream keeps the row, the timeline and the badge live from there.
  */
-export const SellerOrderPage = ({ row, currency, timeline, after }: { row: Row; currency: string; timeline: TimelineEntry[]; after: number }) => (
+export const SellerOrderPage = ({ row, currency, timeline, after, alerts }: { row: Row; currency: string; timeline: TimelineEntry[]; after: number; alerts: AlertSettings }) => (
   <section class="seller-order-page" aria-labelledby="order-title">
     <p>
       <a href="/seller">← All orders</a>
     </p>
     <h1 id="order-title">Order {row.orderNumber}</h1>
-    <div id="seller-live" {...liveStream(after)}>
+    <div id="seller-live" {...liveStream(after)} {...alertAttributes(alerts)}>
+      <AlertState unacked={alerts.unacked} />
       <LiveNotices id="live-notices" />
     </div>
     <div id="seller-message" role="status" aria-live="polite"></div>

@@ -1,11 +1,10 @@
 import type { Child } from 'hono/jsx';
 import type { Stats } from '../src/admin/stats.ts';
-import { SELLER_ORDER_STATUSES } from '../src/db/schema.ts';
 import { Input } from './admin.tsx';
 import { BarChart, ColumnChart } from './charts.tsx';
 import { count, dateOnly, duration, money } from './format.ts';
 import { FormError, type Errors } from './forms.tsx';
-import { STATUS_LABEL } from './timeline.tsx';
+import { STATUSES, STATUS_LABEL } from './timeline.tsx';
 
 const dayText = (day: string) => dateOnly(`${day}T00:00:00Z`);
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
@@ -84,7 +83,7 @@ function StatsFigures({ stats, currency }: { stats: Stats; currency: string }) {
         <table id="stats-statuses">
           <caption>Store orders by status</caption>
           <tbody>
-            {SELLER_ORDER_STATUSES.map((s) => (
+            {STATUSES.map((s) => (
               <tr>
                 <th scope="row">{STATUS_LABEL[s]}</th>
                 <td class="num">{count(stats.statuses[s])}</td>

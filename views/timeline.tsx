@@ -10,6 +10,9 @@ export const STATUS_LABEL: Record<Status, string> = {
   cancelled: 'Cancelled',
 };
 
+/** Every status, in the order of the flow (the labels' keys: a Record names each status once). */
+export const STATUSES = Object.keys(STATUS_LABEL) as Status[];
+
 export const StatusBadge = ({ status }: { status: Status }) => <span class={`status status-${status}`}>{STATUS_LABEL[status]}</span>;
 
 function describe(e: TimelineEntry) {

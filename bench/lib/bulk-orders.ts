@@ -1,4 +1,4 @@
-import type { Sql } from '../../src/db/client.ts';
+import type { Pool } from '../../src/db/client.ts';
 import { setNotifyTriggers } from './triggers.ts';
 
 /**
@@ -8,11 +8,11 @@ import { setNotifyTriggers } from './triggers.ts';
  * spread as in a shop that has run for a while. The triggers are off meanwhile, so that the
  * live pipeline is not flooded with a backlog nobody listens to.
  */
-export async function bulkOrders(sql: Sql, count: number) {
+export async function bulkOrders(sql: Pool, count: number) {
   await setNotifyTriggers(sql, false);
   try {
     await sql.begin(async (tx) => {
-      const [{ start }] = (await tx`select coalesce(max(id), 0)::bigint as start from orders`) as unknown as [{ start: string }];
+      const [{ start }] = await tx<[{ start: string }]>`select coalesce(max(id), 0)::bigint as start from orders`;
       const customers = (await tx`select count(*)::int as n from users where role = 'customer'`)[0]!.n as number;
       await tx`
         insert into orders (customer_id, customer_name, customer_email, customer_phone, delivery_address, total_amount,

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Sql } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import type { Client } from './http.ts';
 import { openLoop, placeOverHttp, type PlacedOrder } from './load.ts';
 import { sleep } from './progress.ts';
@@ -19,8 +19,8 @@ const SETTLE_MS = 5_000;
  * the response). Lost = notification rows of the stream's user that the
  * stream never got; duplicates = ids a stream got twice.
  */
-export async function measureLatency(o: { sql: Sql; pool: Pick<StreamPool, 'arrivals' | 'recording' | 'duplicates' | 'ended' | 'lost'>; orders: Client; customers: Customer[]; stores: Store[]; rate: number; seconds: number }) {
-  const [{ start }] = (await o.sql`select coalesce(max(id), 0)::bigint as start from notifications`) as unknown as [{ start: string }];
+export async function measureLatency(o: { sql: Db; pool: Pick<StreamPool, 'arrivals' | 'recording' | 'duplicates' | 'ended' | 'lost'>; orders: Client; customers: Customer[]; stores: Store[]; rate: number; seconds: number }) {
+  const [{ start }] = await o.sql<[{ start: string }]>`select coalesce(max(id), 0)::bigint as start from notifications`;
   o.pool.arrivals = [];
   o.pool.recording = true;
   const duplicates0 = o.pool.duplicates;

@@ -23,19 +23,19 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-/** A throwaway embedded PostgreSQL, tuned, migrated, removed on stop. */
-export async function startDatabase(): Promise<BenchDatabase> {
+/** A throwaway embedded PostgreSQL, tuned (plus `settings`, e.g. wal_level), migrated, removed on stop. */
+export async function startDatabase(settings: Record<string, string> = {}): Promise<BenchDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'orderbell-bench-'));
   chmodSync(dir, 0o755);
   const server = await startEmbeddedPostgres(join(dir, 'pg'));
   const admin = connect(server.url, 1);
-  for (const [name, value] of Object.entries(POSTGRES_TUNING)) await admin.sql.unsafe(`alter system set ${name} = '${value}'`);
+  for (const [name, value] of Object.entries({ ...POSTGRES_TUNING, ...settings })) await admin.sql.unsafe(`alter system set ${name} = '${value}'`);
   await admin.close();
   await server.stop();
   await server.start();
   const db = connect(server.url, 20);
   await runMigrations(db);
-  const [{ version }] = (await db.sql`select version()`) as unknown as [{ version: string }];
+  const [{ version }] = await db.sql<[{ version: string }]>`select version()`;
   let stopped = false;
   return {
     url: server.url,

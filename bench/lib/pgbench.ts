@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { perSecond, summarize, type Summary } from './stats.ts';
 
 const run = promisify(execFile);
-const script = fileURLToPath(new URL('../place-order.sql', import.meta.url));
 
 /** pgbench on PATH, else under /usr/lib/postgresql/<version>/bin (newest first). */
 export function findPgbench(): string | undefined {
@@ -30,23 +28,26 @@ export interface PgbenchResult {
 }
 
 /**
- * Runs bench/place-order.sql with `clients` connections for `seconds` (prepared statements,
- * like postgres.js) and reads each transaction's latency from pgbench's per-transaction log.
+ * Runs a pgbench `script` (the order transaction: bench/lib/place-order-script.ts) with `clients`
+ * connections for `seconds` (prepared statements, like postgres.js) and reads each transaction's
+ * latency from pgbench's per-transaction log.
  */
-export async function runPgbench(bin: string, url: string, opts: { clients: number; seconds: number; customers: number; products: number }): Promise<PgbenchResult> {
+export async function runPgbench(bin: string, url: string, script: string, opts: { clients: number; seconds: number; customers: number; products: number }): Promise<PgbenchResult> {
   const u = new URL(url);
   const logs = mkdtempSync(join(tmpdir(), 'orderbell-pgbench-'));
   try {
+    const scriptFile = join(logs, 'place-order.sql');
+    writeFileSync(scriptFile, script);
     const { stdout } = await run(
       bin,
-      ['-n', '-M', 'prepared', '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), '-f', script,
+      ['-n', '-M', 'prepared', '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), '-f', scriptFile,
         '-D', `customers=${opts.customers}`, '-D', `products=${opts.products}`, '-l', '--log-prefix', join(logs, 'tx'),
         '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username), u.pathname.slice(1)],
       { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 24 },
     );
     const latencies: number[] = [];
     let failed = 0;
-    for (const file of readdirSync(logs)) {
+    for (const file of readdirSync(logs).filter((f) => f.startsWith('tx'))) {
       for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
         const f = line.split(' ');
         if (f.length < 6) continue;

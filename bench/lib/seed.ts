@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import type { Sql } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 
 export const PASSWORD = 'bench password 1';
 
@@ -28,7 +28,7 @@ export interface World {
  * user, written in bulk SQL. Sessions are inserted as rows (a token is a lucia session id), so
  * thousands of users do not each pay an argon2 login; one real login is checked separately.
  */
-export async function seedWorld(sql: Sql, counts: { customers: number; stores: number; productsPerStore: number }): Promise<World> {
+export async function seedWorld(sql: Db, counts: { customers: number; stores: number; productsPerStore: number }): Promise<World> {
   const hash = await hashPassword(PASSWORD);
   const tag = randomBytes(6).toString('hex');
   await sql`

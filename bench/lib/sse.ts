@@ -58,7 +58,10 @@ export class StreamPool {
         let event = '';
         let orderId = 0;
         res.on('data', (chunk: string) => {
-          if (!opened) ((opened = true), done());
+          if (!opened) {
+            opened = true;
+            done();
+          }
           const lines = (rest + chunk).split('\n');
           rest = lines.pop()!;
           for (const line of lines) {

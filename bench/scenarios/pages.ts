@@ -23,20 +23,20 @@ interface PageFigure {
  * A page that answers 404 is reported as not built rather than failing the run.
  */
 export async function pages({ db, app, world, settings: s }: Bench) {
-  const [{ placed }] = (await db.db.sql`select count(*)::int as placed from orders`) as unknown as [{ placed: number }];
+  const [{ placed }] = await db.db.sql<[{ placed: number }]>`select count(*)::int as placed from orders`;
   const missing = Math.max(0, s.pageOrders - placed);
   phase(`pages: bulk-loading ${missing.toLocaleString('en-US')} orders (${placed.toLocaleString('en-US')} placed by earlier scenarios)`);
   const t = performance.now();
   await bulkOrders(db.db.sql, missing);
   const loadSeconds = Math.round((performance.now() - t) / 100) / 10;
   const sql = db.db.sql;
-  const [{ orders, parts }] = (await sql`
-    select (select count(*)::int from orders) as orders, (select count(*)::int from seller_orders where seller_id = 1) as parts`) as unknown as [{ orders: number; parts: number }];
+  const [{ orders, parts }] = await sql<[{ orders: number; parts: number }]>`
+    select (select count(*)::int from orders) as orders, (select count(*)::int from seller_orders where seller_id = 1) as parts`;
   const [deep] = await sql<{ cursor: number }[]>`
     select order_id::int as cursor from seller_orders where seller_id = 1 order by order_id desc offset ${Math.floor(parts / 2)} limit 1`;
   // Admin search (trigram index, drizzle/0006): part of one order number, a rare address, part of an
   // email a few dozen orders share, phone digits every bulk order shares, and a status any part may have.
-  const [{ number }] = (await sql`select order_number as number from orders order by id desc offset ${Math.floor(orders / 3)} limit 1`) as unknown as [{ number: string }];
+  const [{ number }] = await sql<[{ number: string }]>`select order_number as number from orders order by id desc offset ${Math.floor(orders / 3)} limit 1`;
   const seller = world.stores[0]!.token;
   const admin = world.admin.token;
   const targets: [string, string][] = [

@@ -4,6 +4,7 @@ import type { Bench } from '../lib/context.ts';
 import { client } from '../lib/http.ts';
 import { closedLoop, placeOverHttp, randomCustomer, randomLines, type LoadResult } from '../lib/load.ts';
 import { findPgbench, pgbenchVersion, runPgbench, type PgbenchResult } from '../lib/pgbench.ts';
+import { placeOrderScript } from '../lib/place-order-script.ts';
 import { cpuMeter } from '../lib/proc.ts';
 import { phase } from '../lib/progress.ts';
 import { notifyTriggers, setNotifyTriggers } from '../lib/triggers.ts';
@@ -29,6 +30,8 @@ export async function throughput({ db, app, world, settings: s }: Bench) {
     return placeOrder(direct.sql, c, input, { deliveryDays: 5, ratePerMinute: 1_000_000 });
   };
   const triggers = await notifyTriggers(db.db.sql);
+  // Generated from the service's own statements, so the ceiling cannot drift from the app's transaction.
+  const script = pgbench ? await placeOrderScript(db.url, customers.at(-1)!, [stores[0]!.productIds[0]!, stores.at(-1)!.productIds[0]!]) : '';
   const runs: Record<string, { app: LoadResult & { appCpuPercent: number; postgresCpuPercent: number | null; machineCpuPercent: number }; postgresJs: LoadResult; pgbench: PgbenchResult | null; appOfPostgresJs: number | null; appOfPgbench: number | null }> = {};
   try {
     for (const on of [true, false]) {
@@ -49,7 +52,7 @@ export async function throughput({ db, app, world, settings: s }: Bench) {
       if (pgbench && !pgbenchNote) {
         try {
           await db.db.sql`checkpoint`;
-          bench = await runPgbench(pgbench, db.url, { clients: s.dbConcurrency, seconds: s.throughputSeconds, customers: customers.length, products });
+          bench = await runPgbench(pgbench, db.url, script, { clients: s.dbConcurrency, seconds: s.throughputSeconds, customers: customers.length, products });
           phase(`  pgbench ${bench.perSecond} orders/s`);
         } catch (e) {
           pgbenchNote = `pgbench failed against this server, ceiling skipped: ${String(e).slice(0, 300)}`;

@@ -2,10 +2,12 @@ import { Hono, type Context } from 'hono';
 import { AdminOrderPage, AdminOrdersPage, OutboxPage } from '../../views/admin.tsx';
 import { DeliveryPage } from '../../views/delivery.tsx';
 import { StatsPage } from '../../views/stats.tsx';
+import { StoresPage } from '../../views/stores.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { formBody } from '../http/body.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 import { Invalid } from '../http/errors.ts';
+import { attempt, formAgain } from '../http/forms.ts';
 import { page, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { deliveryHealth } from '../notifications/delivery.ts';
@@ -13,34 +15,40 @@ import { orderFor } from '../orders/queries.ts';
 import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
-import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
+import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema, storesQuerySchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
 import { findStore, stats } from './stats.ts';
+import { storesPage } from './stores.ts';
 
-type C = Context<AppEnv>;
-const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user')! });
+type C = Context<SignedInEnv>;
+const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user') });
 
-/** Parses the list filters; bad ones re-render the list page with the messages next to the fields. */
+/** The order list's filters, or the list page again with the messages next to the fields (422). */
 async function filtersOf(c: C) {
   const query = c.req.query();
   const { sql, currency } = deps(c);
   const stores = await storeList(sql);
-  c.set('renderForm', (err) => <AdminOrdersPage filters={query} stores={stores} page={{ rows: [], nextCursor: null }} currency={currency} errors={err.fields ?? { q: err.message }} />);
-  return { filters: parse(orderFiltersSchema, query), query, stores };
+  const filters = await attempt(() => parse(orderFiltersSchema, query));
+  if (filters.ok) return { filters: filters.value, query, stores };
+  const errors = filters.error.fields ?? { q: filters.error.message };
+  return { refused: formAgain(c, filters, <AdminOrdersPage filters={query} stores={stores} page={{ rows: [], nextCursor: null }} currency={currency} errors={errors} />) };
 }
 
 export const adminRoutes = new Hono<AppEnv>()
   .use('/admin/*', requireRole('admin'))
   .get('/admin/orders', async (c) => {
     const { sql, currency } = deps(c);
-    const { filters, query, stores } = await filtersOf(c);
+    const read = await filtersOf(c);
+    if (read.refused) return read.refused;
+    const { filters, query, stores } = read;
     const list = await adminOrders(sql, filters);
     return page(c, 'Orders', <AdminOrdersPage filters={query} stores={stores} page={list} currency={currency} />);
   })
   .get('/admin/orders.csv', async (c) => {
     const { sql, currency } = deps(c);
-    const { filters } = await filtersOf(c);
-    const batches = allFilteredOrders(sql, filters);
+    const read = await filtersOf(c);
+    if (read.refused) return read.refused;
+    const batches = allFilteredOrders(sql, read.filters);
     const encoder = new TextEncoder();
     let headerSent = false;
     const body = new ReadableStream<Uint8Array>({
@@ -72,11 +80,17 @@ export const adminRoutes = new Hono<AppEnv>()
     const partId = pathId(c.req.param('partId'));
     const order = await orderFor(sql, admin, orderId);
     const values = await formBody(c);
-    c.set('renderForm', (err) => (
-      <AdminOrderPage order={order} currency={currency} state={{ partId, values, errors: err.fields, message: err instanceof Invalid ? undefined : err.message }} />
-    ));
-    const { status, reason } = parse(overrideSchema, values);
-    await changeStatus(sql, admin, orderId, status, { sellerOrderId: partId, reason });
+    const changed = await attempt(async () => {
+      const { status, reason } = parse(overrideSchema, values);
+      await changeStatus(sql, admin, orderId, status, { sellerOrderId: partId, reason });
+      return status;
+    });
+    if (!changed.ok) {
+      const { error } = changed;
+      const state = { partId, values, errors: error.fields, message: error instanceof Invalid ? undefined : error.message };
+      return formAgain(c, changed, <AdminOrderPage order={order} currency={currency} state={state} />);
+    }
+    const status = changed.value;
     const part = order.sellerOrders.find((p) => p.id === partId);
     setFlash(c, `${part?.storeName ?? 'The part'} of ${order.orderNumber} is now ${status}.`);
     return c.redirect(`/admin/orders/${orderId}`, 303);
@@ -84,10 +98,18 @@ export const adminRoutes = new Hono<AppEnv>()
   .get('/admin/stats', async (c) => {
     const { sql, currency } = deps(c);
     const values = c.req.query();
-    c.set('renderForm', (err) => <StatsPage stats={null} values={values} errors={err.fields ?? { store: err.message }} currency={currency} />);
-    const filters = parse(statsFiltersSchema, values);
-    const store = filters.store ? await findStore(sql, filters.store) : null;
-    return page(c, 'Stats', <StatsPage stats={await stats(sql, filters, store)} values={values} currency={currency} />);
+    const read = await attempt(async () => {
+      const filters = parse(statsFiltersSchema, values);
+      return stats(sql, filters, filters.store ? await findStore(sql, filters.store) : null);
+    });
+    if (!read.ok) return formAgain(c, read, <StatsPage stats={null} values={values} errors={read.error.fields ?? { store: read.error.message }} currency={currency} />);
+    return page(c, 'Stats', <StatsPage stats={read.value} values={values} currency={currency} />);
+  })
+  .get('/admin/stores', async (c) => {
+    const values = c.req.query();
+    const read = await attempt(() => storesPage(deps(c).sql, c.get('deps').config.SSE_HEARTBEAT_SECONDS, parse(storesQuerySchema, values)));
+    if (!read.ok) return formAgain(c, read, <StoresPage filters={values} page={{ rows: [], nextCursor: null }} errors={read.error.fields ?? { q: read.error.message }} />);
+    return page(c, 'Stores', <StoresPage filters={values} page={read.value} />);
   })
   .get('/admin/delivery', async (c) => page(c, 'Notification delivery', <DeliveryPage health={await deliveryHealth(deps(c).sql)} />))
   .get('/admin/outbox', async (c) => {

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
 import { Invalid } from '../http/errors.ts';
 import { secondsToConfirm } from '../orders/figures.ts';
@@ -53,7 +53,7 @@ export const STORE_ROWS = 20;
  * The store a stats form names: its number (#12 or 12), its exact name, or the one store whose name
  * starts with the text. Anything else is a field message listing a few matches, never a long list.
  */
-export async function findStore(sql: Sql, text: string): Promise<Store> {
+export async function findStore(sql: Db, text: string): Promise<Store> {
   const number = /^#?(\d{1,9})$/.exec(text)?.[1];
   const rows = number
     ? await sql<Store[]>`select id, name from sellers where id = ${Number(number)}`
@@ -76,7 +76,7 @@ export async function findStore(sql: Sql, text: string): Promise<Store> {
  * seller_orders_seller_idx). Revenue counts the parts that are not cancelled, so a half-cancelled
  * order contributes only what will still be delivered.
  */
-export async function stats(sql: Sql, filters: Omit<StatsFilters, 'store'>, store: Store | null): Promise<Stats> {
+export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store: Store | null): Promise<Stats> {
   const [row] = await sql<(Omit<Stats, 'from' | 'to' | 'store' | 'statuses'> & { statuses: { status: Status; n: number }[] | null })[]>`
     with parts as materialized (
       select so.order_id, so.seller_id, so.status, so.subtotal, (o.created_at at time zone 'UTC')::date as day,

@@ -1,10 +1,10 @@
 import { DrizzlePostgreSQLAdapter } from '@lucia-auth/adapter-drizzle';
 import { Lucia } from 'lucia';
-import type { Db } from '../db/client.ts';
+import type { Orm } from '../db/client.ts';
 import { sessions, users, type Role } from '../db/schema.ts';
 
 /** Lucia stays behind src/auth so that it can be swapped in one place. */
-export function createAuth(db: Db, production: boolean) {
+export function createAuth(db: Orm, production: boolean) {
   return new Lucia(new DrizzlePostgreSQLAdapter(db, sessions, users), {
     sessionCookie: { name: 'ob_session', attributes: { secure: production, sameSite: 'lax' } },
     getUserAttributes: (a) => ({ role: a.role, name: a.name, email: a.email, phone: a.phone }),

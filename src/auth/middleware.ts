@@ -3,7 +3,8 @@ import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { Role } from '../db/schema.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv } from '../env.ts';
+import type { Session, User } from './lucia.ts';
 import { Forbidden, Unauthorized } from '../http/errors.ts';
 
 const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -48,7 +49,7 @@ function sameSitePath(address: string | undefined, requestUrl: string) {
  * query: for htmx requests and event streams the page that made them (HX-Current-URL), for a
  * plain GET the address itself, for a plain form post the page that holds the form (Referer).
  */
-export function signInUrl(c: Context<AppEnv>) {
+export function signInUrl(c: Context) {
   const own = new URL(c.req.url);
   const page =
     c.req.header('HX-Request') === 'true'
@@ -64,19 +65,21 @@ export function signInUrl(c: Context<AppEnv>) {
  * `HX-Redirect` instead of a redirect that fetch would follow, so that the sign-in page replaces
  * the whole page rather than being swapped into a fragment.
  */
-export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get('user')) {
-    if (c.req.path.startsWith('/api/')) throw new Unauthorized();
-    if (c.req.header('HX-Request') === 'true') return c.body(null, 401, { 'HX-Redirect': signInUrl(c) });
-    return c.redirect(signInUrl(c), 303);
-  }
-  await next();
-});
+/** What a handler behind a guard may rely on: `c.get('user')` is a `User`, never null. */
+type SignedIn = { Variables: { user: User; session: Session } };
 
-export const requireRole = (...roles: Role[]) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const user = c.get('user');
-    if (!user) return requireUser(c, next);
-    if (!roles.includes(user.role)) throw new Forbidden(`This page is for ${roles.join(' or ')} accounts.`);
+const guard = (roles?: readonly Role[]) =>
+  createMiddleware<SignedIn>(async (c, next) => {
+    // Declared as the guarantee the guard gives; checked here, where it may still be null.
+    const user: User | null = c.get('user');
+    if (!user) {
+      if (c.req.path.startsWith('/api/')) throw new Unauthorized();
+      if (c.req.header('HX-Request') === 'true') return c.body(null, 401, { 'HX-Redirect': signInUrl(c) });
+      return c.redirect(signInUrl(c), 303);
+    }
+    if (roles && !roles.includes(user.role)) throw new Forbidden(`This page is for ${roles.join(' or ')} accounts.`);
     await next();
   });
+
+export const requireUser = guard();
+export const requireRole = (...roles: Role[]) => guard(roles);

@@ -5,7 +5,8 @@ import { formBody, jsonBody } from '../http/body.ts';
 import { safeRedirect } from '../http/redirect.ts';
 import { clientAddress } from '../http/request-facts.ts';
 import type { Config } from '../config.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv } from '../env.ts';
+import { attempt, formAgain } from '../http/forms.ts';
 import { page } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { requireUser } from './middleware.ts';
@@ -25,9 +26,13 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login', async (c) => {
     const values = await formBody(c);
     const next = c.req.query('next');
-    c.set('renderForm', (e) => <LoginPage values={values} errors={e.fields} message={e.message} next={next} />);
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c));
+    const signedIn = await attempt(() => login(database.sql, auth, parse(loginSchema, values), loginLimits(config), clientAddress(c)));
+    if (!signedIn.ok) {
+      const { error } = signedIn;
+      return formAgain(c, signedIn, <LoginPage values={values} errors={error.fields} message={error.message} next={next} />);
+    }
+    const session = signedIn.value;
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     const { user } = await auth.validateSession(session.id);
     return c.redirect(safeRedirect(next, homeFor(user!.role)), 303);
@@ -35,9 +40,13 @@ export const authRoutes = new Hono<AppEnv>()
   .get('/signup', (c) => page(c, 'Sign up', <SignupPage />))
   .post('/signup', async (c) => {
     const values = await formBody(c);
-    c.set('renderForm', (e) => <SignupPage values={values} errors={e.fields} message={e.message} />);
     const { database, auth } = c.get('deps');
-    const session = await signup(database.db, auth, parse(signupSchema, values));
+    const signedUp = await attempt(() => signup(database.sql, auth, parse(signupSchema, values)));
+    if (!signedUp.ok) {
+      const { error } = signedUp;
+      return formAgain(c, signedUp, <SignupPage values={values} errors={error.fields} message={error.message} />);
+    }
+    const session = signedUp.value;
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.redirect('/', 303);
   })
@@ -50,14 +59,14 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/api/session', async (c) => {
     const { database, auth, config } = c.get('deps');
-    const session = await login(database, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
+    const session = await login(database.sql, auth, parse(loginSchema, await jsonBody(c)), loginLimits(config), clientAddress(c));
     const { user } = await auth.validateSession(session.id);
     c.header('Set-Cookie', auth.createSessionCookie(session.id).serialize(), { append: true });
     return c.json({ user, token: session.id }, 201);
   })
   .delete('/api/session', requireUser, async (c) => {
     const { auth } = c.get('deps');
-    await auth.invalidateSession(c.get('session')!.id);
+    await auth.invalidateSession(c.get('session').id);
     c.header('Set-Cookie', auth.createBlankSessionCookie().serialize(), { append: true });
     return c.body(null, 204);
   });

@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
-import type { Database, Db } from '../db/client.ts';
-import { users } from '../db/schema.ts';
+import type { Db, Pool } from '../db/client.ts';
 import { Conflict, TooMany, Unauthorized } from '../http/errors.ts';
 import { reserveSlot } from '../ops/rate-limit.ts';
 import type { Auth } from './lucia.ts';
@@ -10,14 +8,14 @@ import type { LoginInput, SignupInput } from './schemas.ts';
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 
-export async function signup(db: Db, auth: Auth, input: SignupInput) {
+export async function signup(sql: Db, auth: Auth, input: SignupInput) {
   const id = generateIdFromEntropySize(10);
   const passwordHash = await hashPassword(input.password);
-  const inserted = await db
-    .insert(users)
-    .values({ id, role: 'customer', name: input.name, email: input.email, phone: input.phone, passwordHash })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
+  // The unique index on lower(email) turns a taken email into no row instead of an error.
+  const inserted = await sql<{ id: string }[]>`
+    insert into users (id, role, name, email, phone, password_hash)
+    values (${id}, 'customer', ${input.name}, ${input.email}, ${input.phone}, ${passwordHash})
+    on conflict do nothing returning id`;
   if (!inserted.length) throw new Conflict('An account with this email already exists.', { email: 'An account with this email already exists.' });
   return auth.createSession(id, {});
 }
@@ -37,14 +35,15 @@ export interface LoginLimits {
  * client that guessed wrong is refused only for itself, and the account ceiling takes many
  * clients. Over a limit the attempt is refused with 429 before the password is even checked.
  */
-export async function login({ db, sql: raw }: Database, auth: Auth, input: LoginInput, limits: LoginLimits, client: string) {
-  const slot = await reserveSlot(raw, [
+export async function login(sql: Pool, auth: Auth, input: LoginInput, limits: LoginLimits, client: string) {
+  const slot = await reserveSlot(sql, [
     { key: `login:${input.email}:${client}`, limit: limits.perAccountAndClient, windowSeconds: LOGIN_WINDOW_SECONDS },
     { key: `login-client:${client}`, limit: limits.perClient, windowSeconds: LOGIN_WINDOW_SECONDS },
     { key: `login-account:${input.email}`, limit: limits.perAccount, windowSeconds: LOGIN_WINDOW_SECONDS },
   ]);
   if (slot.wait) throw new TooMany(`Too many failed sign-in attempts. Try again in ${Math.ceil(slot.wait / 60)} minute(s).`, slot.wait);
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
+  const [user] = await sql<{ id: string; passwordHash: string }[]>`
+    select id, password_hash as "passwordHash" from users where lower(email) = ${input.email}`;
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
   if (!user || !ok) throw new Unauthorized('Wrong email or password.');
   // A right password does not count as a failed attempt.

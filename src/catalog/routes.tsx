@@ -4,16 +4,17 @@ import { CartMessagePage, CartUpdate, CatalogPage, type Shopper } from '../../vi
 import { requireRole } from '../auth/middleware.ts';
 import { formBody } from '../http/body.ts';
 import { safeRedirect } from '../http/redirect.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 import type { AppError } from '../http/errors.ts';
+import { attempt, formAgain } from '../http/forms.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { parse } from '../http/validate.ts';
 import { addToCartSchema, cartQuantitySchema, catalogQuerySchema, productParam } from './schemas.ts';
 import { activeProducts, addToCart, cartFor, removeFromCart, setQuantity, storesWithProducts, type CartChange } from './service.ts';
 
-type C = Context<AppEnv>;
+type C = Context<SignedInEnv>;
 
-const shopperOf = (c: C): Shopper => {
+const shopperOf = (c: Context<AppEnv>): Shopper => {
   const role = c.get('user')?.role;
   return role === 'customer' ? 'customer' : role ? 'staff' : 'visitor';
 };
@@ -28,7 +29,7 @@ async function cartChanged(c: C, change: CartChange) {
     setFlash(c, change.message);
     return c.redirect('/cart', 303);
   }
-  const cart = await cartFor(database.sql, c.get('user')!.id);
+  const cart = await cartFor(database.sql, c.get('user').id);
   return c.html(
     <CartUpdate count={change.count}>
       <CartSection cart={cart} currency={config.CURRENCY} message={change.message} />
@@ -36,14 +37,16 @@ async function cartChanged(c: C, change: CartChange) {
   );
 }
 
-/** A refused cart change shows the cart again with the reason (htmx swaps it; without JS the page). */
-async function cartForm(c: C) {
+/** A cart change, or the cart again with the reason it was refused (htmx swaps it; without JS the page). */
+async function changeCart(c: C, change: () => Promise<CartChange>) {
+  const done = await attempt(change);
+  if (done.ok) return cartChanged(c, done.value);
   const { database, config } = c.get('deps');
-  const cart = await cartFor(database.sql, c.get('user')!.id);
-  c.set('renderForm', (e) => <CartSection cart={cart} currency={config.CURRENCY} message={reason(e)} />);
+  const cart = await cartFor(database.sql, c.get('user').id);
+  return formAgain(c, done, <CartSection cart={cart} currency={config.CURRENCY} message={reason(done.error)} />);
 }
 
-const productId = (c: C) => parse(productParam, c.req.param('productId'));
+const productId = (c: Context) => parse(productParam, c.req.param('productId'));
 
 export const catalogRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -58,26 +61,29 @@ export const catalogRoutes = new Hono<AppEnv>()
   })
   .get('/cart', requireRole('customer'), async (c) => {
     const { database, config } = c.get('deps');
-    const cart = await cartFor(database.sql, c.get('user')!.id);
+    const cart = await cartFor(database.sql, c.get('user').id);
     return respond(c, 'Your cart', <CartSection cart={cart} currency={config.CURRENCY} />);
   })
   .post('/cart', requireRole('customer'), async (c) => {
     const values = await formBody(c);
+    const added = await attempt(() => {
+      const { productId, quantity } = parse(addToCartSchema, values);
+      return addToCart(c.get('deps').database.sql, c.get('user').id, productId, quantity);
+    });
     // htmx puts the reason where "Added" would have appeared; without JS it gets a page of its own.
-    c.set('renderForm', (e) => (isPartial(c) ? <>{reason(e)}</> : <CartMessagePage message={reason(e)} />));
-    const { productId, quantity } = parse(addToCartSchema, values);
-    const change = await addToCart(c.get('deps').database.sql, c.get('user')!.id, productId, quantity);
+    if (!added.ok) return formAgain(c, added, isPartial(c) ? <>{reason(added.error)}</> : <CartMessagePage message={reason(added.error)} />);
+    const change = added.value;
     if (isPartial(c)) return c.html(<CartUpdate count={change.count}>{change.message}</CartUpdate>);
     setFlash(c, change.message);
     return c.redirect(safeRedirect(typeof values.next === 'string' ? values.next : undefined, '/'), 303);
   })
   .post('/cart/:productId', requireRole('customer'), async (c) => {
     const values = await formBody(c);
-    await cartForm(c);
-    const { quantity } = parse(cartQuantitySchema, values);
-    return cartChanged(c, await setQuantity(c.get('deps').database.sql, c.get('user')!.id, productId(c), quantity));
+    return changeCart(c, async () => {
+      const { quantity } = parse(cartQuantitySchema, values);
+      return setQuantity(c.get('deps').database.sql, c.get('user').id, productId(c), quantity);
+    });
   })
-  .post('/cart/:productId/remove', requireRole('customer'), async (c) => {
-    await cartForm(c);
-    return cartChanged(c, await removeFromCart(c.get('deps').database.sql, c.get('user')!.id, productId(c)));
-  });
+  .post('/cart/:productId/remove', requireRole('customer'), (c) =>
+    changeCart(c, () => removeFromCart(c.get('deps').database.sql, c.get('user').id, productId(c))),
+  );

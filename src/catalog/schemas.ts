@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { idSchema } from '../http/numbers.ts';
-import { quantitySchema } from '../orders/schemas.ts';
+
+/** How many of a product a cart line or an order line holds. */
+export const quantitySchema = z
+  .number({ error: 'Quantity must be a whole number.' })
+  .int('Quantity must be a whole number.')
+  .min(1, 'Quantity must be at least 1.')
+  .max(1000, 'Quantity is at most 1,000.');
 
 const id = (what: string) => idSchema('int4', `Unknown ${what}.`);
 

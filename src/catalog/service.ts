@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { Conflict, NotFound } from '../http/errors.ts';
 
 export interface Product {
@@ -16,7 +16,7 @@ export interface Store {
 }
 
 /** Active products with their store, by store then name; optionally of one store. */
-export function activeProducts(sql: Sql, storeId?: number) {
+export function activeProducts(sql: Db, storeId?: number) {
   return sql<Product[]>`
     select p.id, p.name, p.description, p.price, p.stock, json_build_object('id', s.id, 'name', s.name) as seller
     from products p join sellers s on s.id = p.seller_id
@@ -25,7 +25,7 @@ export function activeProducts(sql: Sql, storeId?: number) {
 }
 
 /** Stores that sell at least one active product, for the catalog's filter. */
-export const storesWithProducts = (sql: Sql) =>
+export const storesWithProducts = (sql: Db) =>
   sql<Store[]>`select s.id, s.name from sellers s where exists (select 1 from products p where p.seller_id = s.id and p.active) order by s.name, s.id`;
 
 export interface CartLine {
@@ -43,40 +43,53 @@ export interface CartLine {
 
 export interface Cart {
   lines: CartLine[];
-  /** Lines whose quantity was lowered to the stock on hand while the cart was read. */
+  /** Lines shown with less than their stored quantity: the stock on hand fell below it. */
   lowered: string[];
   count: number;
   total: number;
 }
 
+/** A line counts at most the stock on hand, while there is any (sold out and retired lines say so instead). */
+const CAPPED = 'case when p.active and p.stock > 0 then least(c.quantity, p.stock) else c.quantity end';
+
 /**
- * The customer's cart. A line never holds more than the stock on hand: quantities above it are
- * lowered here (and reported), so the cart shown is always one that can be checked out.
+ * The customer's cart, as it can be checked out: a line never counts more than the stock on hand
+ * (and says so). Reading changes nothing; checkout stores the lowered quantities (`fitCartToStock`).
  */
-export async function cartFor(sql: Sql, userId: string): Promise<Cart> {
-  const lowered = await sql<{ name: string; stock: number }[]>`
-    update cart_items c set quantity = p.stock from products p
-    where c.user_id = ${userId} and p.id = c.product_id and p.active and p.stock > 0 and c.quantity > p.stock
-    returning p.name, p.stock`;
-  const rows = await sql<Omit<CartLine, 'problem'>[]>`
-    select c.product_id as "productId", p.name, p.price, p.stock, p.active, c.quantity, s.id as "storeId", s.name as "storeName"
+export async function cartFor(sql: Db, userId: string): Promise<Cart> {
+  const rows = await sql<(Omit<CartLine, 'problem'> & { chosen: number })[]>`
+    select c.product_id as "productId", p.name, p.price, p.stock, p.active, ${sql.unsafe(CAPPED)} as quantity, c.quantity as chosen,
+           s.id as "storeId", s.name as "storeName"
     from cart_items c join products p on p.id = c.product_id join sellers s on s.id = p.seller_id
     where c.user_id = ${userId} order by s.name, s.id, c.created_at, c.product_id`;
-  const lines = rows.map((l) => ({
+  const lines = rows.map(({ chosen: _, ...l }) => ({
     ...l,
     problem: !l.active ? `${l.name} is no longer sold. Remove it to check out.` : l.stock === 0 ? `${l.name} sold out since you added it. Remove it to check out.` : null,
   }));
   const buyable = lines.filter((l) => !l.problem);
   return {
     lines,
-    lowered: lowered.map((l) => `Only ${l.stock} of ${l.name} left: your cart now holds ${l.stock}.`),
+    lowered: rows.filter((l) => l.quantity < l.chosen).map((l) => `Only ${l.stock} of ${l.name} left: your cart now holds ${l.stock}.`),
     count: lines.reduce((n, l) => n + l.quantity, 0),
     total: buyable.reduce((n, l) => n + l.price * l.quantity, 0),
   };
 }
 
-export const cartCount = async (sql: Sql, userId: string) =>
-  (await sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from cart_items where user_id = ${userId}`)[0]!.n;
+/** Stores the quantities the cart shows (see `cartFor`), when the customer checks out. */
+export async function fitCartToStock(sql: Db, userId: string) {
+  await sql`
+    update cart_items c set quantity = p.stock from products p
+    where c.user_id = ${userId} and p.id = c.product_id and p.active and p.stock > 0 and c.quantity > p.stock`;
+}
+
+/** The lines as a page showed them, so that checkout can tell whether the cart changed under its form. */
+export const cartFingerprint = (cart: Cart) => cart.lines.map((l) => `${l.productId}x${l.quantity}`).join(',');
+
+export const cartCount = async (sql: Db, userId: string) =>
+  (
+    await sql<{ n: number }[]>`
+      select coalesce(sum(${sql.unsafe(CAPPED)}), 0)::int as n from cart_items c join products p on p.id = c.product_id where c.user_id = ${userId}`
+  )[0]!.n;
 
 /** What happened to a cart line, in words for the customer. */
 export interface CartChange {
@@ -84,7 +97,7 @@ export interface CartChange {
   count: number;
 }
 
-async function sellable(sql: Sql, productId: number) {
+async function sellable(sql: Db, productId: number) {
   const [p] = await sql<{ name: string; stock: number; active: boolean }[]>`select name, stock, active from products where id = ${productId}`;
   if (!p) throw new NotFound('There is no such product.');
   if (!p.active) throw new Conflict(`${p.name} is no longer sold.`);
@@ -93,7 +106,7 @@ async function sellable(sql: Sql, productId: number) {
 }
 
 /** Adds to the cart, never beyond the stock on hand (the line is capped at it and the customer told). */
-export async function addToCart(sql: Sql, userId: string, productId: number, quantity: number): Promise<CartChange> {
+export async function addToCart(sql: Db, userId: string, productId: number, quantity: number): Promise<CartChange> {
   const p = await sellable(sql, productId);
   // The subquery reads the statement's snapshot, so it sees the line as it was before.
   const [line] = await sql<{ quantity: number; before: number | null }[]>`
@@ -108,7 +121,7 @@ export async function addToCart(sql: Sql, userId: string, productId: number, qua
 }
 
 /** Sets a line's quantity, capped at the stock on hand. */
-export async function setQuantity(sql: Sql, userId: string, productId: number, quantity: number): Promise<CartChange> {
+export async function setQuantity(sql: Db, userId: string, productId: number, quantity: number): Promise<CartChange> {
   const p = await sellable(sql, productId);
   const kept = Math.min(quantity, p.stock);
   const updated = await sql`update cart_items set quantity = ${kept} where user_id = ${userId} and product_id = ${productId}`;
@@ -117,7 +130,7 @@ export async function setQuantity(sql: Sql, userId: string, productId: number, q
   return { message, count: await cartCount(sql, userId) };
 }
 
-export async function removeFromCart(sql: Sql, userId: string, productId: number): Promise<CartChange> {
+export async function removeFromCart(sql: Db, userId: string, productId: number): Promise<CartChange> {
   const [gone] = await sql<{ name: string }[]>`
     delete from cart_items c using products p where c.user_id = ${userId} and c.product_id = ${productId} and p.id = c.product_id returning p.name`;
   return { message: gone ? `Removed ${gone.name} from your cart.` : 'That product was not in your cart.', count: await cartCount(sql, userId) };

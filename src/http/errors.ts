@@ -1,3 +1,5 @@
+import { HTTPException } from 'hono/http-exception';
+
 /** Typed errors thrown by services; `app.onError` maps them to JSON or to a page/form. */
 export class AppError extends Error {
   constructor(
@@ -45,4 +47,26 @@ export class Unavailable extends AppError {
   constructor(message = 'The shop is briefly unavailable. Please try again in a moment.') {
     super(503, 'unavailable', message, undefined, { 'Retry-After': '5' });
   }
+}
+
+const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+
+/** Any thrown error as a typed one (null for the unexpected): how `onError` and forms answer it. */
+export function toAppError(err: Error): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 403) return new Forbidden('This request came from another site and was refused.');
+    if (err.status === 413) return new AppError(413, 'payload_too_large', 'The request body is too large.');
+    return new AppError(400, 'bad_request', err.message || 'Bad request.');
+  }
+  if (databaseDown(err)) return new Unavailable();
+  return null;
+}
+
+/** Drizzle wraps the driver's error (the one with the code) in `cause`. */
+function databaseDown(err: unknown) {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && DB_DOWN.has(e.code)) return true;
+  }
+  return false;
 }

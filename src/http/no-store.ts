@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from './env.ts';
+import type { AppEnv } from '../env.ts';
 
 // The catalog is the same for everyone; every other API answer is about the caller.
 const PUBLIC_API = new Set(['/api/products']);

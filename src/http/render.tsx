@@ -2,9 +2,10 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import { Layout } from '../../views/layout.tsx';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 
-type C = Context<AppEnv>;
+/** Any app context, before or behind a guard. */
+type C = Context<AppEnv> | Context<SignedInEnv>;
 
 /** An htmx request that targets part of the page gets the fragment; anything else the whole page. */
 export const isPartial = (c: C) =>
@@ -16,21 +17,12 @@ const FLASH = 'ob_flash';
 export const setFlash = (c: C, message: string) =>
   setCookie(c, FLASH, encodeURIComponent(message), { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 60 });
 
-/** Counts shown in the navigation: items in the cart, unread notifications. */
-async function navCounts(c: C) {
-  const user = c.get('user');
-  if (!user || user.role === 'admin') return { cart: 0, unread: 0 };
-  const [row] = await c.get('deps').database.sql<{ cart: number; unread: number }[]>`
-    select (select coalesce(sum(quantity), 0)::int from cart_items where user_id = ${user.id}) as cart,
-           (select count(*)::int from notifications where recipient_id = ${user.id} and read_at is null) as unread`;
-  return row!;
-}
-
 export async function page(c: C, title: string, body: Child, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503 = 200) {
-  const user = c.get('user');
+  const user = c.var.user;
   const flash = getCookie(c, FLASH);
   if (flash) deleteCookie(c, FLASH, { path: '/' });
-  const counts = await navCounts(c).catch(() => ({ cart: 0, unread: 0 }));
+  // A page still renders when the counts cannot be read (the database is briefly away).
+  const counts = (await c.var.navCounts?.().catch(() => null)) ?? { cart: 0, unread: 0 };
   return c.html(
     <Layout
       title={title}

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 
 /**
  * Whether this GET is a navigation the user made on this site (a link on our own pages, or an
@@ -10,7 +10,7 @@ import type { AppEnv } from './env.ts';
  * from a current browser (all have sent it since 2023) but from a script or API client acting for
  * itself; it counts as its own unless it names another site as its Referer.
  */
-export function isOwnNavigation(c: Context<AppEnv>): boolean {
+export function isOwnNavigation(c: Context<AppEnv> | Context<SignedInEnv>): boolean {
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined) return site === 'same-origin' || site === 'none';
   const referer = c.req.header('referer');
@@ -27,8 +27,8 @@ export function isOwnNavigation(c: Context<AppEnv>): boolean {
  * X-Forwarded-For (what the outermost of our n proxies saw; entries further left are whatever the
  * client claimed); otherwise the socket's peer, and the header is ignored because anyone can send it.
  */
-export function clientAddress(c: Context<AppEnv>): string {
-  const hops = c.get('deps').config.TRUST_PROXY;
+export function clientAddress(c: Context<AppEnv> | Context<SignedInEnv>): string {
+  const hops = c.var.deps.config.TRUST_PROXY;
   if (hops > 0) {
     const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const seen = chain[chain.length - hops];

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 
 export const AUDIENCES = ['seller', 'customer', 'all'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -45,14 +45,15 @@ export const SLOW_STORE_ROWS = 10;
  * time) to its first write to a stream (delivered_at); a notification for someone with no page
  * open waits until they open one, and that wait counts. The window is found through a BRIN index.
  */
-export async function deliveryHealth(sql: Sql): Promise<DeliveryHealth> {
+export async function deliveryHealth(sql: Db): Promise<DeliveryHealth> {
   const [row] = await sql<DeliveryHealth[]>`
     with recent as materialized (
       select n.recipient_id, n.read_at, n.emailed_at, n.delivered_at, u.role,
         -- greatest() skips nulls, so the undelivered are kept null explicitly.
         case when n.delivered_at is not null then greatest(0, extract(epoch from n.delivered_at - n.created_at) * 1000)::float8 end as ms
       from notifications n join users u on u.id = n.recipient_id
-      where n.created_at >= now() - interval '24 hours'
+      -- An acknowledgement travelling to the seller's other tabs is no notification of its own.
+      where n.created_at >= now() - interval '24 hours' and n.type <> 'notifications_read'
     ), figures as (
       select coalesce(role, 'all') as audience, count(*)::int as created, count(ms)::int as delivered,
         count(read_at)::int as acknowledged, count(emailed_at)::int as emailed,

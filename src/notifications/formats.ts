@@ -1,10 +1,8 @@
-import type { Deps } from '../http/env.ts';
-import { pageMessage } from './html.tsx';
 import type { Notice } from './store.ts';
 
 /** How a stream turns a notice into an SSE message. */
 export interface StreamFormat {
-  /** The SSE `data`: JSON for the API, HTML (`<hx-partial>` fragments) for pages. May be async. */
+  /** The SSE `data`: JSON for the API, HTML (`<hx-partial>` fragments, src/orders/live.tsx) for pages. May be async. */
   render(notice: Notice): string | Promise<string>;
   /** The SSE `event:` name. htmx swaps unnamed messages and turns named ones into DOM events. */
   event?(notice: Notice): string | undefined;
@@ -19,20 +17,7 @@ export const jsonFormat: StreamFormat = {
     JSON.stringify({ id: n.id, type: n.type, orderId: n.orderId, sellerOrderId: n.sellerOrderId, payload: n.payload, createdAt: n.createdAt, readAt: n.readAt }),
   event: (n) => n.type,
   // The API's stable contract names three events; "seen by the store" (order_seen) exists for the
-  // pages' live timelines, so API clients never meet an event they were not promised.
-  carries: (n) => n.type !== 'order_seen',
+  // pages' live timelines and notifications_read for the pages' alerts, so API clients never meet
+  // an event they were not promised.
+  carries: (n) => n.type !== 'order_seen' && n.type !== 'notifications_read',
 };
-
-const pageFormats = new WeakMap<Deps, StreamFormat>();
-
-/**
- * The pages' stream (`/events`): unnamed messages of `<hx-partial>` fragments that htmx swaps
- * (src/notifications/html.tsx). One object per app, so that streams.ts renders each notice once
- * however many of the recipient's tabs receive it.
- */
-export function pageFormat(deps: Deps): StreamFormat {
-  let format = pageFormats.get(deps);
-  if (!format)
-    pageFormats.set(deps, (format = { render: (n) => pageMessage(deps.database.sql, deps.config.CURRENCY, n), sessionEnded: 'event: session_ended\ndata: {}\n\n' }));
-  return format;
-}

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from './metrics.ts';
 import { markDelivered, noticesByIds, noticesSince, type Notice } from './store.ts';
@@ -35,7 +35,7 @@ export class Hub {
   private deliveredTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sql: Sql,
+    private readonly sql: Db,
     private readonly log: Logger,
     private readonly metrics: Metrics,
   ) {}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { connect, type Database, type Sql } from '../db/client.ts';
+import { connect, type Database, type Db } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import { startRetention, type Retention } from '../ops/retention.ts';
 import { startEmailFallback, type EmailFallback } from './fallback.ts';
@@ -38,7 +38,7 @@ export interface NotificationOptions {
 }
 
 /** Of these sessions, those not revoked or expired: one query for a whole turn of the heartbeat. */
-async function sessionsAlive(sql: Sql, ids: string[]) {
+async function sessionsAlive(sql: Db, ids: string[]) {
   const rows = await sql<{ id: string }[]>`select id from sessions where id = any(${ids}::text[]) and expires_at > now()`;
   return new Set(rows.map((r) => r.id));
 }

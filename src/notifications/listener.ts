@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 
 export const CHANNEL = 'orderbell';
@@ -17,7 +17,7 @@ export interface ListenerOptions {
   /** Unique per process, so the connection can be found in pg_stat_activity. */
   applicationName: string;
   /** The main pool, used to check that the LISTEN connection still exists. */
-  probe: Sql;
+  probe: Db;
   log: Logger;
   onNotify(id: number, recipientId: string): void;
   /** Runs after every (re)connect: whatever was notified while away is gone and must be re-read. */

@@ -42,6 +42,10 @@ export function afterHead(res: ServerResponse, start: () => void, abandon: () =>
       abandon();
       return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
     }
+    // The adapter's own 'close' listener (it aborts the request's signal if the client leaves
+    // early) keeps the whole web Request, its URL, headers and AbortController, reachable for as
+    // long as the stream lasts; nothing reads the request from here on (decision 012).
+    res.removeAllListeners('close');
     start();
     return this;
   } as ServerResponse['end'];

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { NotificationType } from '../db/schema.ts';
 
 /** One stored notification, as streams send it. */
@@ -6,7 +6,8 @@ export interface Notice {
   id: number;
   recipientId: string;
   type: NotificationType;
-  orderId: number;
+  /** Null only for a notifications_read covering several orders. */
+  orderId: number | null;
   sellerOrderId: number | null;
   payload: Record<string, unknown>;
   createdAt: Date;
@@ -19,28 +20,28 @@ const toNotices = (rows: Row[]): Notice[] =>
   rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt), readAt: r.readAt === null ? null : new Date(r.readAt) }));
 
 // Ids are bigint; float8 keeps them numbers (exact far beyond any realistic count).
-const columns = (sql: Sql) => sql`
+const columns = (sql: Db) => sql`
   n.id::float8 as id, n.recipient_id as "recipientId", n.type, n.order_id::float8 as "orderId",
   n.seller_order_id::float8 as "sellerOrderId", n.payload, n.created_at as "createdAt", n.read_at as "readAt"`;
 
 /** The recipient's notifications after `after`, oldest first (a stream's backlog, a page at a time). */
-export const noticesAfter = (sql: Sql, recipientId: string, after: number, limit: number) =>
+export const noticesAfter = (sql: Db, recipientId: string, after: number, limit: number) =>
   sql<Row[]>`select ${columns(sql)} from notifications n
     where n.recipient_id = ${recipientId} and n.id > ${after} order by n.id limit ${limit}`.then(toNotices);
 
 /** The newest id the recipient has, so a stream opened without a cursor starts from now. */
-export async function latestId(sql: Sql, recipientId: string): Promise<number> {
+export async function latestId(sql: Db, recipientId: string): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     select coalesce(max(id), 0)::float8 as id from notifications where recipient_id = ${recipientId}`;
   return row!.id;
 }
 
 /** The rows behind a batch of NOTIFY ids, in one query. */
-export const noticesByIds = (sql: Sql, ids: number[]) =>
+export const noticesByIds = (sql: Db, ids: number[]) =>
   sql<Row[]>`select ${columns(sql)} from notifications n where n.id = any(${ids}::bigint[]) order by n.id`.then(toNotices);
 
 /** For each recipient, everything after its cursor: the catch-up after the LISTEN connection returns. */
-export const noticesSince = (sql: Sql, cursors: Map<string, number>) =>
+export const noticesSince = (sql: Db, cursors: Map<string, number>) =>
   sql<Row[]>`select ${columns(sql)} from notifications n
     join unnest(${[...cursors.keys()]}::text[], ${[...cursors.values()]}::bigint[]) c(recipient, after)
       on n.recipient_id = c.recipient and n.id > c.after
@@ -52,7 +53,7 @@ export const noticesSince = (sql: Sql, cursors: Map<string, number>) =>
  * long ago the write was, so that it is on the same clock as created_at (set by the database)
  * even when the app's clock differs, and the commit-to-stream latency stays exact.
  */
-export function markDelivered(sql: Sql, written: Map<number, number>) {
+export function markDelivered(sql: Db, written: Map<number, number>) {
   const sentAt = Date.now();
   const ids = [...written.keys()];
   const ages = [...written.values()].map((at) => Math.max(0, sentAt - at));
@@ -61,17 +62,21 @@ export function markDelivered(sql: Sql, written: Map<number, number>) {
     where n.id = d.id and n.delivered_at is null`;
 }
 
-/** Marks the reader's own notifications up to `upTo` read; returns how many changed. */
-export async function markRead(sql: Sql, recipientId: string, upTo: number | undefined): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and read_at is null and (${upTo ?? null}::bigint is null or id <= ${upTo ?? null}::bigint)
-    returning id`;
-  return rows.length;
+/**
+ * Marks the reader's own notifications up to `upTo` (all without it) read; returns how many changed.
+ * A seller's other tabs and devices hear it as a notifications_read (drizzle/functions/orderbell_mark_read.sql).
+ */
+export async function markRead(sql: Db, recipientId: string, upTo: number | undefined): Promise<number> {
+  const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, ${upTo ?? null}::bigint, null) as marked`;
+  return row!.marked;
 }
 
 /** Marks the reader's own notifications about one order read (they opened it); returns how many changed. */
-export async function markOrderRead(sql: Sql, recipientId: string, orderId: number): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and order_id = ${orderId} and read_at is null returning id`;
-  return rows.length;
+export async function markOrderRead(sql: Db, recipientId: string, orderId: number): Promise<number> {
+  const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, null, ${orderId}::bigint) as marked`;
+  return row!.marked;
 }
+
+/** The recipient's unread notifications, for the badge. */
+export const unreadCount = async (sql: Db, recipientId: string) =>
+  (await sql<{ n: number }[]>`select count(*)::int as n from notifications where recipient_id = ${recipientId} and read_at is null`)[0]!.n;

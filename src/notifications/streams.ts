@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AppEnv } from '../http/env.ts';
+import type { SignedInEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import type { Logger } from '../ops/log.ts';
@@ -173,10 +173,10 @@ export class EventStream implements Subscriber {
  * client's cursor (`Last-Event-ID`, else `?after=`; none means "from now"). At most
  * `maxStreamsPerUser` per user across processes (else 429).
  */
-export async function openStream(c: Context<AppEnv>, format: StreamFormat) {
+export async function openStream(c: Context<SignedInEnv>, format: StreamFormat) {
   const { notifications: live, database, log } = c.get('deps');
-  const userId = c.get('user')!.id;
-  const sessionId = c.get('session')!.id;
+  const userId = c.get('user').id;
+  const sessionId = c.get('session').id;
   const cursor = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
   if (!(await live.presence.tryOpen(userId, live.maxStreamsPerUser))) {
     throw new AppError(

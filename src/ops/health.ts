@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv } from '../env.ts';
 import { AppError, NotFound } from '../http/errors.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

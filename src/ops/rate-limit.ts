@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db, Pool } from '../db/client.ts';
 
 /**
  * Inside a transaction: counts an attempt for `key` unless `limit` attempts were already counted
@@ -6,7 +6,7 @@ import type { Sql } from '../db/client.ts';
  * limits hold across app processes; an advisory lock per key makes check-and-count atomic, and
  * rolling the transaction back uncounts the attempt.
  */
-export async function countAttempt(tx: Sql, key: string, limit: number, windowSeconds: number): Promise<{ wait: number; id: string | null }> {
+export async function countAttempt(tx: Db, key: string, limit: number, windowSeconds: number): Promise<{ wait: number; id: string | null }> {
   await tx`select pg_advisory_xact_lock(hashtext(${key}))`;
   const [counted] = await tx<{ id: string }[]>`
     insert into rate_limit_hits (key) select ${key}
@@ -39,13 +39,13 @@ const REFUSED = Symbol('refused');
  * are judged after it (sign-in). When any limit is reached nothing is counted and `wait` is the
  * longest wait. Keys are locked in one order, so two attempts never wait on each other's locks.
  */
-export async function reserveSlot(sql: Sql, limits: Limit[]): Promise<Slot> {
+export async function reserveSlot(sql: Pool, limits: Limit[]): Promise<Slot> {
   let wait = 0;
   const ids: string[] = [];
   await sql
     .begin(async (tx) => {
       for (const { key, limit, windowSeconds } of [...limits].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-        const hit = await countAttempt(tx as unknown as Sql, key, limit, windowSeconds);
+        const hit = await countAttempt(tx, key, limit, windowSeconds);
         if (hit.id !== null) ids.push(hit.id);
         wait = Math.max(wait, hit.wait);
       }

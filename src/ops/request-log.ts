@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv } from '../env.ts';
 
 /** One structured line per request, with its id; never the query string (it may hold tokens). */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {

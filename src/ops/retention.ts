@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Sql } from '../db/client.ts';
+import type { Pool } from '../db/client.ts';
 import type { Logger } from './log.ts';
 
 /** rate_limit_hits rows count for 15 minutes at most (sign-in); a day leaves room for any window. */
@@ -32,7 +32,7 @@ export interface Retention {
  * reserved connection, tried, never waited for. Deletes run in batches so no pass holds long locks.
  * Also puts each table's size on /metrics, so growth shows before it hurts.
  */
-export function startRetention(sql: Sql, opts: RetentionOptions, log: Logger, registry: Registry): Retention {
+export function startRetention(sql: Pool, opts: RetentionOptions, log: Logger, registry: Registry): Retention {
   const deletedTotal = new Counter({ name: 'orderbell_retention_deleted_total', help: 'Rows deleted by the retention job', labelNames: ['table'], registers: [registry] });
   new Gauge({
     name: 'orderbell_table_bytes',

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { requireRole, requireUser } from '../auth/middleware.ts';
 import type { Status } from '../db/schema.ts';
 import { jsonBody } from '../http/body.ts';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv, SignedInEnv } from '../env.ts';
 import { parse } from '../http/validate.ts';
 import { customerOrders, orderFor, sellerOrders } from './queries.ts';
 import { idempotencyKeySchema, pageSchema, pathId, placeOrderSchema, statusSchema } from './schemas.ts';
@@ -15,7 +15,7 @@ export const orderApi = new Hono<AppEnv>()
     const header = c.req.header('idempotency-key');
     const idempotencyKey = header === undefined ? undefined : parse(idempotencyKeySchema, header);
     const { database, config } = c.get('deps');
-    const user = c.get('user')!;
+    const user = c.get('user');
     const placed = await placeOrder(database.sql, user, input, {
       idempotencyKey,
       deliveryDays: config.DELIVERY_DAYS,
@@ -25,14 +25,14 @@ export const orderApi = new Hono<AppEnv>()
     return c.json(await orderFor(database.sql, user, placed.id), placed.replayed ? 200 : 201);
   })
   .get('/api/orders', requireRole('customer'), async (c) => {
-    const page = await customerOrders(c.get('deps').database.sql, c.get('user')!, parse(pageSchema, c.req.query()));
+    const page = await customerOrders(c.get('deps').database.sql, c.get('user'), parse(pageSchema, c.req.query()));
     return c.json({ orders: page.rows, nextCursor: page.nextCursor });
   })
   .get('/api/orders/seller', requireRole('seller'), async (c) => {
-    const page = await sellerOrders(c.get('deps').database.sql, c.get('user')!, parse(pageSchema, c.req.query()));
+    const page = await sellerOrders(c.get('deps').database.sql, c.get('user'), parse(pageSchema, c.req.query()));
     return c.json({ orders: page.rows, nextCursor: page.nextCursor });
   })
-  .get('/api/orders/:id', requireUser, async (c) => c.json(await orderFor(c.get('deps').database.sql, c.get('user')!, pathId(c.req.param('id')))))
+  .get('/api/orders/:id', requireUser, async (c) => c.json(await orderFor(c.get('deps').database.sql, c.get('user'), pathId(c.req.param('id')))))
   .put('/api/orders/:id/status', requireRole('seller', 'admin'), async (c) => {
     const { status, reason } = parse(statusSchema, await jsonBody(c));
     return respondChanged(c, status, reason);
@@ -41,9 +41,9 @@ export const orderApi = new Hono<AppEnv>()
   .put('/api/orders/:id/ship', requireRole('seller', 'admin'), (c) => respondChanged(c, 'shipped'))
   .delete('/api/orders/:id', requireRole('customer', 'admin'), (c) => respondChanged(c, 'cancelled'));
 
-async function respondChanged(c: Context<AppEnv>, status: Status, reason?: string) {
+async function respondChanged(c: Context<SignedInEnv>, status: Status, reason?: string) {
   const { sql } = c.get('deps').database;
-  const viewer = c.get('user')!;
+  const viewer = c.get('user');
   const orderId = pathId(c.req.param('id')!);
   await changeStatus(sql, viewer, orderId, status, { reason });
   return c.json(await orderFor(sql, viewer, orderId));

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { Viewer } from './queries.ts';
 
 /**
@@ -7,12 +7,12 @@ import type { Viewer } from './queries.ts';
  * 'placed' event is written in the order's own transaction, at the order's created_at. Read by
  * order (order_events_order_idx), never by scanning every event.
  */
-export const secondsToConfirm = (sql: Sql) =>
+export const secondsToConfirm = (sql: Db) =>
   sql.unsafe(`extract(epoch from (select min(e.created_at) from order_events e
     where e.order_id = so.order_id and e.seller_order_id = so.id and e.to_status = 'confirmed') - o.created_at)::float8`);
 
 /** The start of today, a UTC calendar day as everywhere in the app. */
-export const todayStart = (sql: Sql) => sql.unsafe(`((now() at time zone 'UTC')::date::timestamp at time zone 'UTC')`);
+export const todayStart = (sql: Db) => sql.unsafe(`((now() at time zone 'UTC')::date::timestamp at time zone 'UTC')`);
 
 /** How many of a store's newest orders its median time to confirm looks at, so a big store's dashboard stays fast. */
 export const CONFIRM_SAMPLE = 1000;
@@ -33,7 +33,7 @@ const MEDIAN_TTL_MS = 60_000;
 const MEDIAN_CACHE_MAX = 10_000;
 const medians = new Map<string, { at: number; value: Pick<SellerFigures, 'medianConfirmSeconds' | 'confirmed'> }>();
 
-async function medianToConfirm(sql: Sql, viewer: Viewer) {
+async function medianToConfirm(sql: Db, viewer: Viewer) {
   const cached = medians.get(viewer.id);
   if (cached && Date.now() - cached.at < MEDIAN_TTL_MS) return cached.value;
   const [value] = await sql<Pick<SellerFigures, 'medianConfirmSeconds' | 'confirmed'>[]>`
@@ -59,7 +59,7 @@ async function medianToConfirm(sql: Sql, viewer: Viewer) {
  * CONFIRM_SAMPLE parts and is kept a minute per store. The bench's store with 35,000 parts in 30
  * days is why.
  */
-export async function sellerFigures(sql: Sql, viewer: Viewer): Promise<SellerFigures> {
+export async function sellerFigures(sql: Db, viewer: Viewer): Promise<SellerFigures> {
   const [[counts], median] = await Promise.all([
     sql<Pick<SellerFigures, 'ordersToday' | 'unacknowledged'>[]>`
       select

@@ -1,8 +1,8 @@
-import type { Sql } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import type { Role, Status } from '../db/schema.ts';
 import { NotFound } from '../http/errors.ts';
 import type { PageQuery } from './schemas.ts';
-import { amountDue, progressOf, type PartState, type Progress } from './status.ts';
+import { actorOf, allowedFrom, amountDue, customerCancelRefusal, progressOf, type PartState, type Progress } from './status.ts';
 
 /** Whoever is asking: every query that reads an order takes it, so scope lives in the SQL. */
 export interface Viewer {
@@ -27,6 +27,8 @@ export interface SellerOrderPart {
   subtotal: number;
   updatedAt: string;
   items: LineItem[];
+  /** The statuses the viewer may move this part to now (the status machine decides, pages show). */
+  actions: Status[];
 }
 
 export interface TimelineEntry {
@@ -59,17 +61,19 @@ export interface OrderView {
   sellerOrders: SellerOrderPart[];
   items: LineItem[];
   timeline: TimelineEntry[];
+  /** Whether the viewer (the customer) may cancel what is left of the order now. */
+  canCancel: boolean;
 }
 
 /** Orders the viewer may see: their own (customer), those holding their products (seller), all (admin). */
-export function orderScope(sql: Sql, viewer: Viewer) {
+export function orderScope(sql: Db, viewer: Viewer) {
   if (viewer.role === 'admin') return sql`true`;
   if (viewer.role === 'customer') return sql`o.customer_id = ${viewer.id}`;
   return sql`exists (select 1 from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id and s.user_id = ${viewer.id})`;
 }
 
 /** Parts of an order the viewer may see: a seller sees only their own store's part. */
-function partScope(sql: Sql, viewer: Viewer, sellerIdColumn: string) {
+function partScope(sql: Db, viewer: Viewer, sellerIdColumn: string) {
   if (viewer.role !== 'seller') return sql`true`;
   return sql`${sql.unsafe(sellerIdColumn)} = (select id from sellers where user_id = ${viewer.id})`;
 }
@@ -78,7 +82,7 @@ function partScope(sql: Sql, viewer: Viewer, sellerIdColumn: string) {
  * Who acted, as the viewer may know them: staff see account names; customers and sellers see a
  * seller as their store and an admin as support, never another person's account name.
  */
-function actorName(sql: Sql, viewer: Viewer) {
+function actorName(sql: Db, viewer: Viewer) {
   if (viewer.role === 'admin') return sql`u.name`;
   return sql`case u.role when 'seller' then coalesce(s.name, 'The store') when 'admin' then 'Orderbell support' else u.name end`;
 }
@@ -88,7 +92,7 @@ const itemsJson = `coalesce((select json_agg(json_build_object('productId', i.pr
   where i.order_id = so.order_id and i.seller_id = so.seller_id), '[]')`;
 
 /** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
-export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promise<OrderView> {
+export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promise<OrderView> {
   const rows = await sql<OrderView[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status,
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
@@ -116,6 +120,8 @@ export async function orderFor(sql: Sql, viewer: Viewer, orderId: number): Promi
   }
   order.amountDue = amountDue(order.sellerOrders);
   order.progress = progressOf(order.sellerOrders);
+  for (const part of order.sellerOrders) part.actions = allowedFrom(part.status, actorOf(viewer.role));
+  order.canCancel = viewer.role === 'customer' && customerCancelRefusal(order.sellerOrders) === null;
   return order;
 }
 
@@ -170,13 +176,13 @@ type Fragment = ReturnType<typeof orderScope>;
  * Keyset paging by an id column, newest first, both ways. Reading newer rows (`before`) reads
  * them oldest first from the keyset and turns the page round, so each page is one index range.
  */
-function keyset(sql: Sql, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
+export function keyset(sql: Db, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
   const col = sql.unsafe(column);
   if (before) return { range: sql`${col} > ${before}`, order: sql`${col} asc` };
   return { range: cursor ? sql`${col} < ${cursor}` : sql`true`, order: sql`${col} desc` };
 }
 
-function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
+export function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   if (before) {
@@ -187,7 +193,7 @@ function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }
 }
 
 /** The page's place in the list, from a count of all its rows and of those newer than its first. */
-async function position<T extends { id: number }>(sql: Sql, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
+export async function position<T extends { id: number }>(sql: Db, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
   const first = page.rows[0]?.id ?? 0;
   const [counts] = await sql<{ total: number; newer: number }[]>`
     select count(*)::int as total, count(*) filter (where ${sql.unsafe(column)} > ${first})::int as newer from ${table} where ${where}`;
@@ -196,7 +202,7 @@ async function position<T extends { id: number }>(sql: Sql, page: Page<T>, table
 }
 
 /** The customer's own orders, newest first, by keyset on the order id. */
-export async function customerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<OrderSummary>> {
+export async function customerOrders(sql: Db, viewer: Viewer, query: PageQuery): Promise<Page<OrderSummary>> {
   const { range, order } = keyset(sql, 'o.id', query);
   const rows = await sql<(Omit<OrderSummary, keyof PartsSummary> & { parts: PartState[] })[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
@@ -208,7 +214,7 @@ export async function customerOrders(sql: Sql, viewer: Viewer, query: PageQuery)
 }
 
 /** The address the customer's last order went to, offered at checkout ('' before a first order). */
-export async function lastDeliveryAddress(sql: Sql, viewer: Viewer): Promise<string> {
+export async function lastDeliveryAddress(sql: Db, viewer: Viewer): Promise<string> {
   const [row] = await sql<{ address: string }[]>`
     select delivery_address as address from orders where customer_id = ${viewer.id} order by id desc limit 1`;
   return row?.address ?? '';
@@ -227,10 +233,12 @@ export interface SellerOrderRow {
   deliveryAddress: string;
   notes: string;
   items: LineItem[];
+  /** The statuses the seller may move it to now. */
+  actions: Status[];
 }
 
-function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.order_id desc`) {
-  return sql<SellerOrderRow[]>`
+async function sellerRows(sql: Db, where: Fragment, limit: number, order = sql`so.order_id desc`): Promise<SellerOrderRow[]> {
+  const rows = await sql<Omit<SellerOrderRow, 'actions'>[]>`
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
@@ -238,10 +246,11 @@ function sellerRows(sql: Sql, where: Fragment, limit: number, order = sql`so.ord
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
     order by ${order} limit ${limit}`;
+  return rows.map((row) => ({ ...row, actions: allowedFrom(row.status, 'seller') }));
 }
 
 /** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */
-export async function sellerOrders(sql: Sql, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
+export async function sellerOrders(sql: Db, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
   const { range, order } = keyset(sql, 'so.order_id', query);
   const mine = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${query.status ? sql`and so.status = ${query.status}` : sql``}`;
   const page = paginate(await sellerRows(sql, sql`${mine} and ${range}`, query.limit + 1, order), query);
@@ -249,14 +258,14 @@ export async function sellerOrders(sql: Sql, viewer: Viewer, query: PageQuery): 
 }
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */
-export async function sellerOrderRow(sql: Sql, viewer: Viewer, orderId: number): Promise<SellerOrderRow> {
+export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): Promise<SellerOrderRow> {
   const [row] = await sellerRows(sql, sql`so.order_id = ${orderId} and so.seller_id = (select id from sellers where user_id = ${viewer.id})`, 1);
   if (!row) throw new NotFound('No such order.');
   return row;
 }
 
 /** How many of the seller's parts are in each status, for the dashboard's tabs. */
-export async function sellerStatusCounts(sql: Sql, viewer: Viewer): Promise<Record<Status, number>> {
+export async function sellerStatusCounts(sql: Db, viewer: Viewer): Promise<Record<Status, number>> {
   const rows = await sql<{ status: Status; n: number }[]>`
     select status, count(*)::int as n from seller_orders
     where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status`;

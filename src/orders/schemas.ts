@@ -4,12 +4,7 @@ import { phoneSchema } from '../auth/schemas.ts';
 import { PAYMENT_METHODS, SELLER_ORDER_STATUSES } from '../db/schema.ts';
 import { idSchema } from '../http/numbers.ts';
 import { visibleText as text } from '../http/text.ts';
-
-export const quantitySchema = z
-  .number({ error: 'Quantity must be a whole number.' })
-  .int('Quantity must be a whole number.')
-  .min(1, 'Quantity must be at least 1.')
-  .max(1000, 'Quantity is at most 1,000.');
+import { quantitySchema } from '../catalog/schemas.ts';
 
 // A client may send prices or names with its lines; they are accepted and ignored (the
 // database sets every price). Anything else unknown is refused.

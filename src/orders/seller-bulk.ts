@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Pool } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { sellerOrderRow, type Viewer } from './queries.ts';
@@ -18,7 +18,7 @@ export const MAX_BULK_ORDERS = 100;
  * Moves several of the seller's orders to one status. Each order is its own transaction, so
  * one refusal (say, an order the customer cancelled meanwhile) does not hold back the others.
  */
-export async function changeMany(sql: Sql, viewer: Viewer, orderIds: number[], to: Status): Promise<BulkOutcome[]> {
+export async function changeMany(sql: Pool, viewer: Viewer, orderIds: number[], to: Status): Promise<BulkOutcome[]> {
   const outcomes: BulkOutcome[] = [];
   for (const orderId of new Set(orderIds)) {
     const row = await sellerOrderRow(sql, viewer, orderId).catch(() => null);

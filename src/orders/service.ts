@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import type { Db, Pool } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound, TooMany } from '../http/errors.ts';
 import { countAttempt } from '../ops/rate-limit.ts';
@@ -26,7 +26,7 @@ export interface Placed {
   replayed: boolean;
 }
 
-const existing = (sql: Sql, customerId: string, key: string) =>
+const existing = (sql: Db, customerId: string, key: string) =>
   sql<{ id: number; orderNumber: string }[]>`
     select id::int as id, order_number as "orderNumber" from orders where customer_id = ${customerId} and idempotency_key = ${key}`;
 
@@ -43,7 +43,7 @@ function mergeLines(items: PlaceOrderInput['items']) {
  * per store and the `placed` event are written together (the triggers add the notifications).
  * The idempotency key makes a repeated submit return the first order.
  */
-export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrderInput, opts: PlaceOptions): Promise<Placed> {
+export async function placeOrder(sql: Pool, customer: Customer, input: PlaceOrderInput, opts: PlaceOptions): Promise<Placed> {
   const key = opts.idempotencyKey;
   if (key) {
     const [found] = await existing(sql, customer.id, key);
@@ -52,11 +52,11 @@ export async function placeOrder(sql: Sql, customer: Customer, input: PlaceOrder
   return sql.begin(async (tx) => {
     if (key) {
       await tx`select pg_advisory_xact_lock(hashtext(${`order:${customer.id}:${key}`}))`;
-      const [found] = await existing(tx as unknown as Sql, customer.id, key);
+      const [found] = await existing(tx, customer.id, key);
       if (found) return { ...found, replayed: true };
     }
     // A per-customer limit, counted in this transaction: a refused order rolls back and uncounts itself.
-    const { wait } = await countAttempt(tx as unknown as Sql, `order:${customer.id}`, opts.ratePerMinute, 60);
+    const { wait } = await countAttempt(tx, `order:${customer.id}`, opts.ratePerMinute, 60);
     if (wait) throw new TooMany(`You have placed many orders in the last minute. Please wait ${wait} seconds and try again.`, wait);
     // The checkout page builds items from the cart, which a replayed submit finds empty.
     if (!input.items.length) throw new Invalid('Your cart is empty.', { items: 'Add at least one product.' });
@@ -119,11 +119,10 @@ export interface ChangeOptions {
  * (order first, then its parts) so that two simultaneous changes cannot both apply. A refused
  * transition changes nothing. Cancelling puts the stock back. The order's status is derived.
  */
-export async function changeStatus(sql: Sql, viewer: Viewer, orderId: number, to: Status, opts: ChangeOptions = {}): Promise<void> {
+export async function changeStatus(sql: Pool, viewer: Viewer, orderId: number, to: Status, opts: ChangeOptions = {}): Promise<void> {
   const actor = actorOf(viewer.role);
   await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const [order] = await tx`select o.id from orders o where o.id = ${orderId} and ${orderScope(t, viewer)} for update`;
+    const [order] = await tx`select o.id from orders o where o.id = ${orderId} and ${orderScope(tx, viewer)} for update`;
     if (!order) throw new NotFound('No such order.');
     const all = await tx<{ id: number; sellerId: number; status: Status; userId: string }[]>`
       select so.id::int as id, so.seller_id as "sellerId", so.status, s.user_id as "userId"
@@ -159,7 +158,7 @@ export async function changeStatus(sql: Sql, viewer: Viewer, orderId: number, to
 }
 
 /** The first time a seller opens an order, the timeline records that they have seen it. */
-export async function markSeen(sql: Sql, viewer: Viewer, orderId: number) {
+export async function markSeen(sql: Db, viewer: Viewer, orderId: number) {
   await sql`
     insert into order_events (order_id, seller_order_id, actor_id, actor_role, type)
     select so.order_id, so.id, ${viewer.id}, 'seller', 'seen' from seller_orders so join sellers s on s.id = so.seller_id

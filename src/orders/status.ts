@@ -40,6 +40,18 @@ export const allowedFrom = (from: Status, actor: Actor): Status[] =>
     .filter(([key, actors]) => key.startsWith(`${from}->`) && actors.includes(actor))
     .map(([key]) => key.split('->')[1] as Status);
 
+/**
+ * Why the customer may not cancel their order now, or null when they may: they cancel what is
+ * left of it while all of that is pending; parts a store already cancelled stay as they are.
+ * The order page offers the button by the same rule that `changeStatus` applies.
+ */
+export function customerCancelRefusal(parts: readonly Pick<PartState, 'status'>[]): string | null {
+  const left = parts.filter((p) => p.status !== 'cancelled');
+  if (!left.length) return 'This order is already cancelled.';
+  const acted = left.find((p) => p.status !== 'pending');
+  return acted ? refusal(acted.status, 'cancelled', 'customer') : null;
+}
+
 /** An order's status: cancelled when every part is; otherwise its least advanced live part. */
 export function deriveStatus(parts: readonly Status[]): Status {
   const live = parts.filter((s) => s !== 'cancelled');

@@ -95,8 +95,8 @@ describeDeploy('the deploy/ Caddy config in front of two processes', () => {
   const takesOrders = (app: AppProcess) => expect.poll(() => /"path":"\/api\/orders","status":201/.test(app.output()), { timeout: 30_000 }).toBe(true);
 
   it('restarts both processes one after the other while customers order: no checkout fails, every order shows once on the open tab, which never reloads', async () => {
-    const shop = await makeSeller(database.db, [{ stock: 100_000 }]);
-    const customers = await Promise.all([0, 1, 2].map(() => makeCustomer(database.db)));
+    const shop = await makeSeller(database.orm, [{ stock: 100_000 }]);
+    const customers = await Promise.all([0, 1, 2].map(() => makeCustomer(database.orm)));
     const tokens = await Promise.all(customers.map(async (c) => (await apiClient(apps[0]!.origin, c.email)).token!));
 
     // The seller's dashboard through the proxy, over HTTP/2.

@@ -30,9 +30,9 @@ describeBrowser('checkout in a real browser', () => {
   const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
 
   it('adds products of two stores with htmx, checks out, and finds the order; markup in the address stays text', async () => {
-    const tea = await makeSeller(t.database.db, [{ name: 'Sencha Tin', price: 1250, stock: 10 }, { name: 'Empty Shelf', stock: 0 }]);
-    const pots = await makeSeller(t.database.db, [{ name: 'Blue Teapot', price: 5900, stock: 2 }]);
-    const customer = await makeCustomer(t.database.db, { name: 'Cleo Customer' });
+    const tea = await makeSeller(t.database.orm, [{ name: 'Sencha Tin', price: 1250, stock: 10 }, { name: 'Empty Shelf', stock: 0 }]);
+    const pots = await makeSeller(t.database.orm, [{ name: 'Blue Teapot', price: 5900, stock: 2 }]);
+    const customer = await makeCustomer(t.database.orm, { name: 'Cleo Customer' });
     // The page runs without CSP so that an unescaped script in the address would really run:
     // this test checks escaping, not the CSP (tests/security checks the CSP).
     const context = await browser.newContext({ bypassCSP: true });

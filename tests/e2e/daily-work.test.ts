@@ -19,7 +19,7 @@ describeBrowser('daily work in a real browser', () => {
   let order: OrderView;
 
   beforeAll(async () => {
-    const db = s.t.database.db;
+    const db = s.t.database.orm;
     shop = await makeSeller(db, [{ name: LONG('Teapot'), price: 1250, stock: 50 }]);
     other = await makeSeller(db, [{ name: 'Cup', price: 500, stock: 50 }]);
     await db.update(sellers).set({ name: LONG('Store') }).where(eq(sellers.id, shop.store.id));

@@ -17,10 +17,10 @@ describeBrowser('order management in a real browser', () => {
     t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
     server = await listen(t.app);
     browser = await launchBrowser();
-    seller = await makeSeller(t.database.db, [{ stock: 50, name: 'Copper Kettle', price: 3200 }]);
-    const other = await makeSeller(t.database.db, [{ stock: 50, name: 'Tin Cup' }]);
-    adminEmail = (await makeAdmin(t.database.db)).email;
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db, { name: 'Grace Hopper' })).email);
+    seller = await makeSeller(t.database.orm, [{ stock: 50, name: 'Copper Kettle', price: 3200 }]);
+    const other = await makeSeller(t.database.orm, [{ stock: 50, name: 'Tin Cup' }]);
+    adminEmail = (await makeAdmin(t.database.orm)).email;
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm, { name: 'Grace Hopper' })).email);
     orders = [];
     for (const items of [[seller.products[0]!.id], [seller.products[0]!.id, other.products[0]!.id]]) {
       const res = await customer.json('POST', '/api/orders', { items: items.map((productId) => ({ productId, quantity: 1 })), deliveryAddress: '1 Navy Yard, Arlington', notes: 'Call first' });

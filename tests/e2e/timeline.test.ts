@@ -19,8 +19,8 @@ describeBrowser('the live timeline and the figures pages in a real browser', () 
   const connected = (userId: string) => expect.poll(() => suite.t.deps.notifications.presence.isOnline(userId), { timeout: 5000 }).toBe(true);
 
   it("puts 'seen by the store' and the store's confirmation on the customer's open order page without a reload", async () => {
-    const shop = await makeSeller(suite.t.database.db, [{ name: 'Sencha', price: 1800, stock: 5 }]);
-    const person = await makeCustomer(suite.t.database.db);
+    const shop = await makeSeller(suite.t.database.orm, [{ name: 'Sencha', price: 1800, stock: 5 }]);
+    const person = await makeCustomer(suite.t.database.orm);
     const api = await apiClient(suite.server.origin, person.email);
     const res = await api.json('POST', '/api/orders', { items: [{ productId: shop.products[0]!.id, quantity: 1 }], deliveryAddress: '9 Tay Street, Perth' });
     const { id } = (await res.json()) as { id: number };
@@ -54,7 +54,7 @@ describeBrowser('the live timeline and the figures pages in a real browser', () 
   }, BROWSER_TEST_MS);
 
   it('shows the stats charts and the delivery page to an admin, axe clean', async () => {
-    const admin = await signedIn((await makeAdmin(suite.t.database.db)).email);
+    const admin = await signedIn((await makeAdmin(suite.t.database.orm)).email);
     await admin.goto(`${suite.server.origin}/admin/stats`);
     expect(await admin.getByRole('img', { name: /^Orders per day/ }).count()).toBe(1);
     expect(await admin.getByRole('img', { name: /^Revenue per day/ }).count()).toBe(1);

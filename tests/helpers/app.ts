@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { createAuth } from '../../src/auth/lucia.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { connect, type Database } from '../../src/db/client.ts';
-import type { Deps } from '../../src/http/env.ts';
+import type { Deps } from '../../src/env.ts';
 import { startNotifications } from '../../src/notifications/index.ts';
 import { createLogger } from '../../src/ops/log.ts';
 import { freshDatabase } from './db.ts';
@@ -37,7 +37,7 @@ async function build(url: string, database: Database, env: Record<string, string
   const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
   const log = createLogger(config.LOG_LEVEL);
   const notifications = await startNotifications(database, config, log, { url, ...opts });
-  const deps: Deps = { database, config, log, auth: createAuth(database.db, config.NODE_ENV === 'production'), notifications };
+  const deps: Deps = { database, config, log, auth: createAuth(database.orm, config.NODE_ENV === 'production'), notifications };
   const app = createApp(deps);
   return {
     app,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { generateIdFromEntropySize } from 'lucia';
 import type { App } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import type { Db } from '../../src/db/client.ts';
+import type { Orm } from '../../src/db/client.ts';
 import { products, sellers, users, type Role } from '../../src/db/schema.ts';
 import { Client } from './client.ts';
 
@@ -10,7 +10,7 @@ export const PASSWORD = 'correct horse battery';
 let hashed: Promise<string> | undefined;
 const unique = () => randomBytes(4).toString('hex');
 
-export async function makeUser(db: Db, role: Role, over: Partial<{ name: string; email: string; phone: string }> = {}) {
+export async function makeUser(db: Orm, role: Role, over: Partial<{ name: string; email: string; phone: string }> = {}) {
   hashed ??= hashPassword(PASSWORD);
   const tag = unique();
   const [user] = await db
@@ -27,8 +27,8 @@ export async function makeUser(db: Db, role: Role, over: Partial<{ name: string;
   return user!;
 }
 
-export const makeCustomer = (db: Db, over?: Parameters<typeof makeUser>[2]) => makeUser(db, 'customer', over);
-export const makeAdmin = (db: Db) => makeUser(db, 'admin');
+export const makeCustomer = (db: Orm, over?: Parameters<typeof makeUser>[2]) => makeUser(db, 'customer', over);
+export const makeAdmin = (db: Orm) => makeUser(db, 'admin');
 
 export interface ProductSpec {
   name?: string;
@@ -38,7 +38,7 @@ export interface ProductSpec {
 }
 
 /** A seller user with a store and its products (two in-stock products unless told otherwise). */
-export async function makeSeller(db: Db, specs: ProductSpec[] = [{}, {}]) {
+export async function makeSeller(db: Orm, specs: ProductSpec[] = [{}, {}]) {
   const user = await makeUser(db, 'seller');
   const [store] = await db
     .insert(sellers)

@@ -23,9 +23,9 @@ async function placed(customer: Client, productId: number, quantity = 1) {
 
 describe('races have only serial outcomes', () => {
   it('a customer cancel racing a seller confirm: exactly one wins, stock and events agree', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 1000 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 1000 }]);
     const seller = await apiClient(t.app, s.user.email);
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
     const productId = s.products[0]!.id;
     let keptUnits = 0; // units of the orders the seller's confirm won: still sold
     for (let round = 0; round < 15; round++) {
@@ -34,16 +34,16 @@ describe('races have only serial outcomes', () => {
         jitter().then(() => customer.json('DELETE', `/api/orders/${order.id}`)),
         jitter().then(() => seller.json('PUT', `/api/orders/${order.id}/confirm`)),
       ]);
-      const [part] = await t.database.db.select().from(sellerOrders).where(eq(sellerOrders.orderId, order.id));
+      const [part] = await t.database.orm.select().from(sellerOrders).where(eq(sellerOrders.orderId, order.id));
       // Serial outcomes: cancel then confirm (409), or confirm then cancel (409: the customer is too late).
       expect([cancel!.status, confirm!.status].sort()).toEqual([200, 409]);
       expect(part!.status).toBe(cancel!.status === 200 ? 'cancelled' : 'confirmed');
-      const events = await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id));
+      const events = await t.database.orm.select().from(orderEvents).where(eq(orderEvents.orderId, order.id));
       expect(events.filter((e) => e.type === 'status_changed')).toHaveLength(1);
       if (confirm!.status === 200) keptUnits += 2;
     }
     // Stock follows the answers: a won cancel put its 2 units back, a won confirm kept them sold.
-    const [p] = await t.database.db.select().from(products).where(eq(products.id, productId));
+    const [p] = await t.database.orm.select().from(products).where(eq(products.id, productId));
     expect(p!.stock).toBe(1000 - keptUnits);
     const orders = await t.database.sql<{ n: number }[]>`
       select coalesce(sum(i.quantity), 0)::int as n from order_items i join seller_orders so on so.order_id = i.order_id
@@ -52,10 +52,10 @@ describe('races have only serial outcomes', () => {
   });
 
   it('a seller cancel racing an admin ship of a confirmed part: one applies, the other gets 409', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 1000 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 1000 }]);
     const seller = await apiClient(t.app, s.user.email);
-    const admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const admin = await apiClient(t.app, (await makeAdmin(t.database.orm)).email);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
     for (let round = 0; round < 15; round++) {
       const order = await placed(customer, s.products[0]!.id);
       expect((await seller.json('PUT', `/api/orders/${order.id}/confirm`)).status).toBe(200);
@@ -64,15 +64,15 @@ describe('races have only serial outcomes', () => {
         jitter().then(() => admin.json('PUT', `/api/orders/${order.id}/ship`)),
       ]);
       expect([cancel!.status, ship!.status].sort()).toEqual([200, 409]);
-      const [part] = await t.database.db.select().from(sellerOrders).where(eq(sellerOrders.orderId, order.id));
+      const [part] = await t.database.orm.select().from(sellerOrders).where(eq(sellerOrders.orderId, order.id));
       expect(part!.status).toBe(cancel!.status === 200 ? 'cancelled' : 'shipped');
     }
   });
 
   it('two sessions of one seller (two devices) confirming the same part at once: one 200, one 409 "already confirmed"', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 1000 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 1000 }]);
     const tabs = [await apiClient(t.app, s.user.email), await apiClient(t.app, s.user.email)];
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
     for (let round = 0; round < 10; round++) {
       const order = await placed(customer, s.products[0]!.id);
       const results = await Promise.all(tabs.map((tab) => jitter().then(() => tab.json('PUT', `/api/orders/${order.id}/confirm`))));
@@ -85,8 +85,8 @@ describe('races have only serial outcomes', () => {
   it('buyers racing for the last units, many rounds: never oversold, refused buyers get 409', async () => {
     for (let round = 0; round < 5; round++) {
       const stock = 1 + Math.floor(Math.random() * 4);
-      const s = await makeSeller(t.database.db, [{ stock }]);
-      const buyers = await Promise.all(Array.from({ length: 6 }, async () => apiClient(t.app, (await makeCustomer(t.database.db)).email)));
+      const s = await makeSeller(t.database.orm, [{ stock }]);
+      const buyers = await Promise.all(Array.from({ length: 6 }, async () => apiClient(t.app, (await makeCustomer(t.database.orm)).email)));
       // One buyer wants a single unit, so that some order can always succeed (stock is at least 1).
       const wanted = buyers.map((_, i) => (i === 0 ? 1 : 1 + Math.floor(Math.random() * 2)));
       const results = await Promise.all(
@@ -100,7 +100,7 @@ describe('races have only serial outcomes', () => {
       for (const r of results.filter((r) => r.status === 201)) orderIds.push(((await r.json()) as OrderView).id);
       const sold = await t.database.sql<{ n: number }[]>`select coalesce(sum(quantity), 0)::int as n from order_items where product_id = ${s.products[0]!.id}`;
       const ordersOfProduct = await t.database.sql<{ id: number }[]>`select distinct order_id::int as id from order_items where product_id = ${s.products[0]!.id} order by 1`;
-      const [p] = await t.database.db.select().from(products).where(eq(products.id, s.products[0]!.id));
+      const [p] = await t.database.orm.select().from(products).where(eq(products.id, s.products[0]!.id));
       expect(p!.stock).toBeGreaterThanOrEqual(0);
       expect(sold[0]!.n).toBe(soldByAnswers);
       expect(p!.stock).toBe(stock - soldByAnswers);

@@ -17,9 +17,9 @@ afterAll(async () => {
 });
 
 it('keeps every acknowledged order whole when the app is killed mid-load, and stock adds up', async () => {
-  const stores = await Promise.all([0, 1, 2].map(() => makeSeller(database.db, [{ stock: 500 }, { stock: 500 }, { stock: 500 }])));
+  const stores = await Promise.all([0, 1, 2].map(() => makeSeller(database.orm, [{ stock: 500 }, { stock: 500 }, { stock: 500 }])));
   const productIds = stores.flatMap((s) => s.products.map((p) => p.id));
-  const customers = await Promise.all(Array.from({ length: 6 }, () => makeCustomer(database.db)));
+  const customers = await Promise.all(Array.from({ length: 6 }, () => makeCustomer(database.orm)));
   const env = { DATABASE_URL: url, ORDER_RATE_LIMIT_PER_MINUTE: '100000' };
   app = await startAppProcess(env);
   const clients = await Promise.all(customers.map((c) => apiClient(app!.origin, c.email)));
@@ -60,14 +60,14 @@ it('keeps every acknowledged order whole when the app is killed mid-load, and st
   for (const { id, lines } of acknowledged) {
     const items = await sql<{ productId: number; quantity: number }[]>`select product_id as "productId", quantity from order_items where order_id = ${id}`;
     expect(new Map(items.map((i) => [i.productId, i.quantity]))).toEqual(lines);
-    const [{ parts, placed }] = (await sql`
+    const [{ parts, placed }] = await sql<[{ parts: number; placed: number }]>`
       select (select count(*)::int from seller_orders where order_id = ${id}) as parts,
-             (select count(*)::int from order_events where order_id = ${id} and type = 'placed') as placed`) as unknown as [{ parts: number; placed: number }];
+             (select count(*)::int from order_events where order_id = ${id} and type = 'placed') as placed`;
     const stores = new Set((await sql<{ s: number }[]>`select seller_id as s from order_items where order_id = ${id}`).map((r) => r.s));
     expect(parts).toBe(stores.size);
     expect(placed).toBe(1);
   }
-  const [{ hollow }] = (await sql`select count(*)::int as hollow from orders o where not exists (select 1 from order_items i where i.order_id = o.id)`) as unknown as [{ hollow: number }];
+  const [{ hollow }] = await sql<[{ hollow: number }]>`select count(*)::int as hollow from orders o where not exists (select 1 from order_items i where i.order_id = o.id)`;
   expect(hollow).toBe(0);
   const drift = await sql`
     select p.id, p.stock, 500 - coalesce(sum(i.quantity) filter (where so.status <> 'cancelled'), 0) as expected

@@ -40,9 +40,9 @@ async function placeOrder(customer: Client, productId: number) {
 }
 
 it('fails fast with 503 while Postgres is down, and recovers pool, LISTEN and delivery without an app restart', async () => {
-  const sellers = [await makeSeller(database.db, [{ stock: 100 }]), await makeSeller(database.db, [{ stock: 100 }])];
-  const customer = await apiClient(app.origin, (await makeCustomer(database.db)).email);
-  const shopper = await signIn(app.origin, (await makeCustomer(database.db)).email);
+  const sellers = [await makeSeller(database.orm, [{ stock: 100 }]), await makeSeller(database.orm, [{ stock: 100 }])];
+  const customer = await apiClient(app.origin, (await makeCustomer(database.orm)).email);
+  const shopper = await signIn(app.origin, (await makeCustomer(database.orm)).email);
   expect((await shopper.form('/cart', { productId: sellers[0]!.products[0]!.id, quantity: 1 })).status).toBe(303);
   const streams = await Promise.all(
     sellers.map(async (s) => SseStream.open(`${app.origin}/api/events`, { authorization: `Bearer ${(await apiClient(app.origin, s.user.email)).token}` })),

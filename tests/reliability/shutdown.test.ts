@@ -133,7 +133,7 @@ it.each([
     expect(phases).toEqual(['"msg":"shutdown: draining', '"msg":"shutdown: stopped', '"msg":"shutdown: closing', '"msg":"stopped']);
     // A backend goes a moment after its client's goodbye.
     await expect.poll(appConnections, WAIT).toEqual([]);
-    const [{ orders }] = (await sql`select count(*)::int as orders from orders where customer_email = any(${customers.map((c) => c.email)})`) as unknown as [{ orders: number }];
+    const [{ orders }] = await sql<[{ orders: number }]>`select count(*)::int as orders from orders where customer_email = any(${customers.map((c) => c.email)})`;
     expect(orders).toBe(4);
   },
   240_000,

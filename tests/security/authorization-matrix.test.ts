@@ -33,9 +33,9 @@ let neutralProduct: number;
 let alphaProduct: number;
 
 async function seller(m: typeof M.seller) {
-  const s = await makeSeller(t.database.db, [{ name: m.product, stock: 1000 }]);
-  await t.database.db.update(users).set({ name: m.name, email: m.email }).where(eq(users.id, s.user.id));
-  await t.database.db.update(sellers).set({ name: m.store, notificationEmail: m.email }).where(eq(sellers.id, s.store.id));
+  const s = await makeSeller(t.database.orm, [{ name: m.product, stock: 1000 }]);
+  await t.database.orm.update(users).set({ name: m.name, email: m.email }).where(eq(users.id, s.user.id));
+  await t.database.orm.update(sellers).set({ name: m.store, notificationEmail: m.email }).where(eq(sellers.id, s.store.id));
   return s;
 }
 
@@ -47,7 +47,7 @@ async function placeAs(client: Client, productId: number, m: typeof M.owner) {
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_MAX_FAILURES: '1000' });
-  const db = t.database.db;
+  const db = t.database.orm;
   const alpha = await seller(M.seller);
   const zqy = await seller(M.otherSeller);
   alphaProduct = alpha.products[0]!.id;
@@ -174,8 +174,8 @@ describe('authorization matrix: every route x every visitor', () => {
       const seen: Record<string, number> = {};
       for (const actor of ACTORS) {
         const order = r.changes ? await freshOrder() : ownerOrder;
-        if (r.from) await forceStatus(t.database.db, order.id, r.from);
-        const before = await snapshot(t.database.db, order.id, [alphaProduct]);
+        if (r.from) await forceStatus(t.database.orm, order.id, r.from);
+        const before = await snapshot(t.database.orm, order.id, [alphaProduct]);
         const client = r.fresh && actor !== 'out' ? await signIn(t.app, emails[actor]) : who[actor];
         const res = await r.run(client, { order });
         seen[actor] = res.status;
@@ -188,7 +188,7 @@ describe('authorization matrix: every route x every visitor', () => {
           expect(leaked, `${r.route} as ${actor} shows another user's data`).toEqual([]);
         }
         if (res.status === 303 && actor === 'out' && !r.fresh) expect(res.headers.get('location'), r.route).toMatch(/^\/login/);
-        const after = await snapshot(t.database.db, order.id, [alphaProduct]);
+        const after = await snapshot(t.database.orm, order.id, [alphaProduct]);
         expect(changed(before, after), `${r.route} as ${actor}: order changed?`).toBe(!!r.changes?.includes(actor));
       }
       // The whole row at once, so that a failure shows every visitor's status side by side.

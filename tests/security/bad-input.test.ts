@@ -11,9 +11,9 @@ let productId: number;
 let orderId: number;
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const s = await makeSeller(t.database.db, [{ stock: 1_000_000 }]);
+  const s = await makeSeller(t.database.orm, [{ stock: 1_000_000 }]);
   productId = s.products[0]!.id;
-  customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+  customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
   seller = await apiClient(t.app, s.user.email);
   const res = await customer.json('POST', '/api/orders', { items: [{ productId, quantity: 1 }], deliveryAddress: '1 Known Street' });
   orderId = ((await res.json()) as { id: number }).id;
@@ -58,7 +58,7 @@ describe('property: the order API never answers 5xx and never stores anything in
       }),
       { numRuns: 150 },
     );
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from products where stock < 0`) as unknown as [{ n: number }];
+    const [{ n }] = await t.database.sql<[{ n: number }]>`select count(*)::int as n from products where stock < 0`;
     expect(n).toBe(0);
   });
 
@@ -142,7 +142,7 @@ describe('property: the signup form never answers 5xx and never stores an invali
 
 describe('property: the checkout form never answers 5xx and never stores an invalid order', () => {
   it('random and adversarial fields get 303 only for a valid order, else 409/422 with the form, markup as text', async () => {
-    const buyer = await makeCustomer(t.database.db);
+    const buyer = await makeCustomer(t.database.orm);
     const shopper = await signIn(t.app, buyer.email);
     const field = fc.oneof(hostile, fc.string({ maxLength: 600 }), fc.constant(''), fc.constant('   '), fc.constant('x'.repeat(1001)));
     const fields = fc.record(
@@ -175,10 +175,10 @@ describe('property: the checkout form never answers 5xx and never stores an inva
     const invalid = stored.filter((o) => o.address.trim().length < 5 || o.address.length > 500 || (o.notes ?? '').length > 1000 || o.payment !== 'cash_on_delivery' || o.total <= 0 || o.items === 0);
     expect(invalid).toEqual([]);
     // A refused checkout stored nothing: at most one order per 303 (fewer when a key was sent twice).
-    const [{ mine }] = (await t.database.sql`select count(*)::int as mine from orders where customer_id = ${buyer.id}`) as unknown as [{ mine: number }];
+    const [{ mine }] = await t.database.sql<[{ mine: number }]>`select count(*)::int as mine from orders where customer_id = ${buyer.id}`;
     expect(mine).toBeGreaterThan(0);
     expect(mine).toBeLessThanOrEqual(placed);
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from products where stock < 0`) as unknown as [{ n: number }];
+    const [{ n }] = await t.database.sql<[{ n: number }]>`select count(*)::int as n from products where stock < 0`;
     expect(n).toBe(0);
   });
 });

@@ -15,13 +15,13 @@ let customerEmail: string;
 
 beforeAll(async () => {
   t = await testApp();
-  const s = await makeSeller(t.database.db);
-  customerEmail = (await makeCustomer(t.database.db)).email;
+  const s = await makeSeller(t.database.orm);
+  customerEmail = (await makeCustomer(t.database.orm)).email;
   customer = await signIn(t.app, customerEmail);
   customerApi = await apiClient(t.app, customerEmail);
   seller = await signIn(t.app, s.user.email);
   sellerApi = await apiClient(t.app, s.user.email);
-  admin = await signIn(t.app, (await makeAdmin(t.database.db)).email);
+  admin = await signIn(t.app, (await makeAdmin(t.database.orm)).email);
   const res = await customerApi.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 }], deliveryAddress: '3 Private Road' });
   orderId = ((await res.json()) as { id: number }).id;
 });

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 it('counts failed sign-ins for one email across two app processes', async () => {
-  const user = await makeCustomer(database.db);
+  const user = await makeCustomer(database.orm);
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) {
     const res = await new Client(apps[i % 2]!.origin).json('POST', '/api/session', { email: user.email, password: 'wrong password' });
@@ -31,8 +31,8 @@ it('counts failed sign-ins for one email across two app processes', async () => 
 });
 
 it('counts a customer\'s orders per minute across two app processes', async () => {
-  const s = await makeSeller(database.db, [{ stock: 100 }]);
-  const user = await makeCustomer(database.db);
+  const s = await makeSeller(database.orm, [{ stock: 100 }]);
+  const user = await makeCustomer(database.orm);
   const clients = await Promise.all(apps.map((a) => apiClient(a.origin, user.email)));
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) {
@@ -40,6 +40,6 @@ it('counts a customer\'s orders per minute across two app processes', async () =
     statuses.push(res.status);
   }
   expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
-  const [{ n }] = (await database.sql`select count(*)::int as n from orders where customer_id = ${user.id}`) as unknown as [{ n: number }];
+  const [{ n }] = await database.sql<[{ n: number }]>`select count(*)::int as n from orders where customer_id = ${user.id}`;
   expect(n).toBe(4);
 });

@@ -24,7 +24,7 @@ const clientAt = (address = `198.51.100.${nextAddress++}`) => ({
 
 describe('sign-in throttling', () => {
   it('refuses the client that guessed wrong, not the account owner on another client (anyone could lock admins out before)', async () => {
-    const admin = await makeAdmin(t.database.db);
+    const admin = await makeAdmin(t.database.orm);
     const attacker = clientAt();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attacker.signIn(admin.email, `guess ${i}`)).status);
@@ -39,17 +39,17 @@ describe('sign-in throttling', () => {
   it('limits one client trying many accounts (password spraying)', async () => {
     const sprayer = clientAt();
     const statuses: number[] = [];
-    for (let i = 0; i < 13; i++) statuses.push((await sprayer.signIn((await makeCustomer(t.database.db)).email, 'Summer2026!')).status);
+    for (let i = 0; i < 13; i++) statuses.push((await sprayer.signIn((await makeCustomer(t.database.orm)).email, 'Summer2026!')).status);
     expect(statuses.slice(0, 12).every((s) => s === 401)).toBe(true);
     expect(statuses[12]).toBe(429);
     // Even a right password from that client waits; other clients are not affected.
-    const victim = await makeCustomer(t.database.db);
+    const victim = await makeCustomer(t.database.orm);
     expect((await sprayer.signIn(victim.email, PASSWORD)).status).toBe(429);
     expect((await clientAt().signIn(victim.email, PASSWORD)).status).toBe(201);
   });
 
   it('holds an account-wide ceiling that one client alone cannot reach', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const clients = [clientAt(), clientAt(), clientAt(), clientAt()];
     const statuses: number[] = [];
     for (const c of clients) for (let i = 0; i < 5; i++) statuses.push((await c.signIn(user.email, `guess ${i}`)).status);
@@ -59,7 +59,7 @@ describe('sign-in throttling', () => {
   });
 
   it('a right password does not count as a failure', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const c = clientAt();
     for (let i = 0; i < 10; i++) expect((await c.signIn(user.email, PASSWORD)).status).toBe(201);
   });
@@ -67,7 +67,7 @@ describe('sign-in throttling', () => {
   it('without TRUST_PROXY, X-Forwarded-For is ignored: a forged header does not make a new client', async () => {
     const direct = await testApp({ LOGIN_MAX_FAILURES: '3' });
     try {
-      const user = await makeCustomer(direct.database.db);
+      const user = await makeCustomer(direct.database.orm);
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await new Client(direct.app).json('POST', '/api/session', { email: user.email, password: 'wrong' }, { 'x-forwarded-for': `203.0.113.${i}` });
@@ -80,7 +80,7 @@ describe('sign-in throttling', () => {
   });
 
   it('with TRUST_PROXY=1 only the address the proxy appended counts, not what the client put before it', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await new Client(t.app).json('POST', '/api/session', { email: user.email, password: 'wrong' }, { 'x-forwarded-for': `10.0.0.${i}, 192.0.2.77` });

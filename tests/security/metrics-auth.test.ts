@@ -13,7 +13,7 @@ describe('/metrics answers only a scraper with METRICS_TOKEN', () => {
   afterAll(() => t.close());
 
   it('401 without the token, with a wrong one, or with a session token (even an admin\'s)', async () => {
-    const admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
+    const admin = await apiClient(t.app, (await makeAdmin(t.database.orm)).email);
     const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${admin.token}` }];
     for (const headers of variants) {
       const res = await new Client(t.app).get('/metrics', headers);

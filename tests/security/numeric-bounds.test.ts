@@ -18,11 +18,11 @@ let orderId: number;
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const s = await makeSeller(t.database.db, [{ stock: 1_000_000 }]);
+  const s = await makeSeller(t.database.orm, [{ stock: 1_000_000 }]);
   productId = s.products[0]!.id;
-  customer = await signIn(t.app, (await makeCustomer(t.database.db)).email);
+  customer = await signIn(t.app, (await makeCustomer(t.database.orm)).email);
   seller = await signIn(t.app, s.user.email);
-  admin = await signIn(t.app, (await makeAdmin(t.database.db)).email);
+  admin = await signIn(t.app, (await makeAdmin(t.database.orm)).email);
   const res = await customer.json('POST', '/api/orders', { items: [{ productId, quantity: 1 }], deliveryAddress: '1 Known Street' });
   orderId = ((await res.json()) as { id: number }).id;
 });

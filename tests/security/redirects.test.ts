@@ -19,9 +19,9 @@ let orderId: number;
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const s = await makeSeller(t.database.db, [{ stock: 1_000_000 }]);
+  const s = await makeSeller(t.database.orm, [{ stock: 1_000_000 }]);
   productId = s.products[0]!.id;
-  customerEmail = (await makeCustomer(t.database.db)).email;
+  customerEmail = (await makeCustomer(t.database.orm)).email;
   customer = await signIn(t.app, customerEmail);
   seller = await signIn(t.app, s.user.email);
   const res = await customer.json('POST', '/api/orders', { items: [{ productId, quantity: 1 }], deliveryAddress: '1 Known Street' });

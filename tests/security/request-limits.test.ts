@@ -14,8 +14,8 @@ describe('bulk actions take at most 100 orders', () => {
   afterAll(() => t.close());
 
   it('101 ids get a 4xx naming the limit and change nothing; 100 are done', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 100_000 }]);
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const s = await makeSeller(t.database.orm, [{ stock: 100_000 }]);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
     const real: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await customer.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 }], deliveryAddress: '4 Bulk Street' });
@@ -98,7 +98,7 @@ describe('a request must arrive within REQUEST_TIMEOUT_SECONDS', () => {
   });
 
   it('an event stream, whose request arrived at once, stays open past the timeout', async () => {
-    const s = await makeSeller(database.db);
+    const s = await makeSeller(database.orm);
     const seller = await apiClient(app.origin, s.user.email);
     const res = await fetch(`${app.origin}/api/events`, { headers: { authorization: `Bearer ${seller.token}` } });
     expect(res.status).toBe(200);
@@ -111,7 +111,7 @@ describe('a request must arrive within REQUEST_TIMEOUT_SECONDS', () => {
     socket.write('POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n');
     expect(await closed).toMatch(/^HTTP\/1\.1 408/);
     // The stream still delivers.
-    const customer = await apiClient(app.origin, (await makeCustomer(database.db)).email);
+    const customer = await apiClient(app.origin, (await makeCustomer(database.orm)).email);
     expect((await customer.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 }], deliveryAddress: '5 Stream Street' })).status).toBe(201);
     let got = '';
     while (!got.includes('order_notification')) {

@@ -15,8 +15,8 @@ const count = async (query: string) => (await t.database.sql.unsafe<{ n: number 
 
 it('deletes expired sessions, rate-limit rows past every window and read notifications older than NOTIFICATIONS_KEEP_DAYS; keeps the rest', async () => {
   const sql = t.database.sql;
-  const s = await makeSeller(t.database.db);
-  const customer = await makeCustomer(t.database.db);
+  const s = await makeSeller(t.database.orm);
+  const customer = await makeCustomer(t.database.orm);
   const api = await apiClient(t.app, customer.email);
   const live = await apiClient(t.app, customer.email);
   for (let i = 0; i < 4; i++) {

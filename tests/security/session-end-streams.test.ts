@@ -17,7 +17,7 @@ afterAll(async () => {
 const cookieHeader = (jar: Map<string, string>) => ({ cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') });
 
 it('ends an open API stream at the next heartbeat once its session has expired', async () => {
-  const s = await makeSeller(t.database.db);
+  const s = await makeSeller(t.database.orm);
   const seller = await apiClient(t.app, s.user.email);
   const stream = await SseStream.open(`${served.origin}/api/events`, { authorization: `Bearer ${seller.token}` });
   expect(stream.response.status).toBe(200);
@@ -31,9 +31,9 @@ it('ends an open API stream at the next heartbeat once its session has expired',
 });
 
 it('ends an open page stream (cookie session) on expiry and on sign-out, and not the streams of other sessions', async () => {
-  const customer = await makeCustomer(t.database.db);
+  const customer = await makeCustomer(t.database.orm);
   const [a, b] = [await signIn(t.app, customer.email), await signIn(t.app, customer.email)];
-  const other = await signIn(t.app, (await makeCustomer(t.database.db)).email);
+  const other = await signIn(t.app, (await makeCustomer(t.database.orm)).email);
   const [streamA, streamB, streamOther] = await Promise.all([a, b, other].map((c) => SseStream.open(`${served.origin}/events`, cookieHeader(c.cookies))));
   for (const st of [streamA, streamB, streamOther]) expect(st!.response.status).toBe(200);
 

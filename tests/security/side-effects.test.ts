@@ -19,11 +19,11 @@ let productId: number;
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
-  const s = await makeSeller(t.database.db);
+  const s = await makeSeller(t.database.orm);
   productId = s.products[0]!.id;
   sellerId = s.user.id;
   seller = await signIn(t.app, s.user.email);
-  const c = await makeCustomer(t.database.db);
+  const c = await makeCustomer(t.database.orm);
   customer = await signIn(t.app, c.email);
   customerApi = await apiClient(t.app, c.email);
 });
@@ -38,9 +38,9 @@ async function newOrder() {
 }
 
 const unread = async (userId: string, orderId: number) =>
-  (await t.database.db.select().from(notifications).where(and(eq(notifications.recipientId, userId), eq(notifications.orderId, orderId)))).filter((n) => n.readAt === null).length;
+  (await t.database.orm.select().from(notifications).where(and(eq(notifications.recipientId, userId), eq(notifications.orderId, orderId)))).filter((n) => n.readAt === null).length;
 const seenEvents = async (orderId: number) =>
-  (await t.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'seen')))).length;
+  (await t.database.orm.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'seen')))).length;
 
 const CROSS_SITE: Record<string, string>[] = [
   { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },

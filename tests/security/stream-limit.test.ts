@@ -30,7 +30,7 @@ async function open(origin: string, token: string, path = '/api/events') {
 }
 
 it('the next stream over the limit gets 429 with a reason, on whichever process it lands; other users are not affected', async () => {
-  const s = await makeSeller(a.database.db);
+  const s = await makeSeller(a.database.orm);
   const { token } = await apiClient(a.app, s.user.email);
   const first = await open(origins[0], token!);
   await open(origins[0], token!);
@@ -45,7 +45,7 @@ it('the next stream over the limit gets 429 with a reason, on whichever process 
   }
   expect(a.deps.notifications.hub.streamCount + b.deps.notifications.hub.streamCount).toBe(3);
 
-  const other = await makeSeller(a.database.db);
+  const other = await makeSeller(a.database.orm);
   const otherToken = (await apiClient(a.app, other.user.email)).token!;
   expect((await open(origins[1], otherToken)).response.status).toBe(200);
 

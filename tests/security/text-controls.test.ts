@@ -18,13 +18,13 @@ let productId: number;
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const s = await makeSeller(t.database.db, [{ stock: 100_000 }]);
+  const s = await makeSeller(t.database.orm, [{ stock: 100_000 }]);
   productId = s.products[0]!.id;
-  const c = await makeCustomer(t.database.db, { name: 'Lee; "Ann"' });
+  const c = await makeCustomer(t.database.orm, { name: 'Lee; "Ann"' });
   customerApi = await apiClient(t.app, c.email);
   customerPage = await signIn(t.app, c.email);
   sellerApi = await apiClient(t.app, s.user.email);
-  admin = await signIn(t.app, (await makeAdmin(t.database.db)).email);
+  admin = await signIn(t.app, (await makeAdmin(t.database.orm)).email);
 });
 afterAll(() => t.close());
 

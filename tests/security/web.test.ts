@@ -12,10 +12,10 @@ afterAll(() => t.close());
 /** Every kind of page, as the visitor who may see it: the CSP and the other headers must be on each. */
 async function everyPage(): Promise<[Client, string][]> {
   const anonymous = new Client(t.app);
-  const shop = await makeSeller(t.database.db);
-  const customer = await signIn(t.app, (await makeCustomer(t.database.db)).email);
+  const shop = await makeSeller(t.database.orm);
+  const customer = await signIn(t.app, (await makeCustomer(t.database.orm)).email);
   const seller = await signIn(t.app, shop.user.email);
-  const admin = await signIn(t.app, (await makeAdmin(t.database.db)).email);
+  const admin = await signIn(t.app, (await makeAdmin(t.database.orm)).email);
   expect((await customer.form('/cart', { productId: shop.products[0]!.id, quantity: 1 })).status).toBe(303);
   const placed = await customer.form('/checkout', { deliveryAddress: '4 Header Street, Leeds' });
   const orderPath = placed.headers.get('location')!;
@@ -66,7 +66,7 @@ describe('headers', () => {
 
 describe('cookies and sessions', () => {
   it('sets the session cookie HttpOnly and SameSite=Lax at sign-in, and not Secure outside production', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const res = await new Client(t.app).form('/login', { email: user.email, password: PASSWORD });
     expect(res.status).toBe(303);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ob_session=')) ?? '';
@@ -76,7 +76,7 @@ describe('cookies and sessions', () => {
   });
 
   it('gives a new session id at login, even when the browser already held one (no fixation)', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = new Client(t.app);
     client.cookies.set('ob_session', 'attacker-chosen-session-id');
     await client.form('/login', { email: user.email, password: PASSWORD });
@@ -85,7 +85,7 @@ describe('cookies and sessions', () => {
   });
 
   it('ends page access once the session expires', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = await signIn(t.app, user.email);
     await t.database.sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${user.id}`;
     const res = await client.get('/orders');
@@ -96,14 +96,14 @@ describe('cookies and sessions', () => {
 
 describe('cross-origin requests', () => {
   it('refuses a cross-origin form post (with or without a session) and changes nothing', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = await signIn(t.app, user.email);
     const res = await client.form('/logout', {}, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     expect(res.status).toBe(403);
     expect((await client.get('/orders')).status).toBe(200);
     const signup = await new Client(t.app).form('/signup', { name: 'X', email: 'x@example.test', phone: '+1 555 0100', password: 'long enough' }, { origin: 'https://evil.example' });
     expect(signup.status).toBe(403);
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from users where email = 'x@example.test'`) as unknown as [{ n: number }];
+    const [{ n }] = await t.database.sql<[{ n: number }]>`select count(*)::int as n from users where email = 'x@example.test'`;
     expect(n).toBe(0);
   });
 });
@@ -116,7 +116,7 @@ describe('in production (NODE_ENV=production, through the app)', () => {
   afterAll(() => prod.close());
 
   it('makes the session cookie Secure at sign-in and sends HSTS on pages', async () => {
-    const user = await makeCustomer(prod.database.db);
+    const user = await makeCustomer(prod.database.orm);
     const res = await new Client(prod.app).form('/login', { email: user.email, password: PASSWORD });
     expect(res.status).toBe(303);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ob_session=')) ?? '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SELLER_ORDER_STATUSES, type Status } from '../../src/db/schema.ts';
-import { allowedFrom, deriveStatus, refusal, type Actor } from '../../src/orders/status.ts';
+import { allowedFrom, customerCancelRefusal, deriveStatus, refusal, type Actor } from '../../src/orders/status.ts';
 
 const allowed: Record<string, Actor[]> = {
   'pending->confirmed': ['seller', 'admin'],
@@ -42,4 +42,17 @@ describe('status machine', () => {
   ])('derives %j as %s', (parts, expected) => {
     expect(deriveStatus(parts)).toBe(expected);
   });
+
+  it.each<[Status[], string | null]>([
+    [['pending'], null],
+    [['pending', 'pending'], null],
+    // A store cancelled its part: the customer may still cancel what is left.
+    [['cancelled', 'pending'], null],
+    [['pending', 'confirmed'], 'Once the seller has confirmed an order, only the seller can cancel it.'],
+    [['cancelled', 'shipped'], 'A shipped order can no longer be cancelled.'],
+    [['cancelled', 'cancelled'], 'This order is already cancelled.'],
+  ])('lets a customer cancel parts %j: %s', (parts, why) => {
+    expect(customerCancelRefusal(parts.map((status) => ({ status })))).toBe(why);
+  });
 });
+

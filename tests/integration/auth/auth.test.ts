@@ -26,7 +26,7 @@ describe('signup', () => {
     const res = await client.form('/signup', fields);
     expect(res.status).toBe(303);
     expect(client.cookies.get('ob_session')).toBeTruthy();
-    const [row] = await t.database.db.select().from(users).where(eq(users.email, fields.email.toLowerCase()));
+    const [row] = await t.database.orm.select().from(users).where(eq(users.email, fields.email.toLowerCase()));
     expect(row?.role).toBe('customer');
     expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
     const home = await client.get('/');
@@ -40,14 +40,14 @@ describe('signup', () => {
     ['phone', { phone: 'call me' }, 'phone number'],
     ['password', { password: 'short' }, 'at least 8'],
   ])('refuses a bad %s with 422, the message next to the field, and the typed values kept', async (field, over, message) => {
-    const before = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    const before = await t.database.orm.select({ n: sql<number>`count(*)::int` }).from(users);
     const res = await new Client(t.app).form('/signup', signupFields(over));
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain(`id="f-${field}-error"`);
     expect(html).toContain(message);
     if (field !== 'name') expect(html).toContain('value="Nina New"');
-    const after = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    const after = await t.database.orm.select({ n: sql<number>`count(*)::int` }).from(users);
     expect(after[0]!.n).toBe(before[0]!.n);
   });
 
@@ -62,7 +62,7 @@ describe('signup', () => {
 
 describe('login and sessions', () => {
   it('signs in with the right password, with a new session id at every login', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const first = await signIn(t.app, user.email);
     const second = await signIn(t.app, user.email.toUpperCase());
     expect(first.cookies.get('ob_session')).not.toBe(second.cookies.get('ob_session'));
@@ -72,14 +72,14 @@ describe('login and sessions', () => {
   });
 
   it('answers a wrong password with 401 and the form again', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const res = await new Client(t.app).form('/login', { email: user.email, password: 'wrong password' });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('Wrong email or password');
   });
 
   it('throttles after 5 failures for one email within 15 minutes, with Retry-After', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     for (let i = 0; i < 5; i++) {
       expect((await new Client(t.app).json('POST', '/api/session', { email: user.email, password: 'nope nope' })).status).toBe(401);
     }
@@ -90,7 +90,7 @@ describe('login and sessions', () => {
   });
 
   it('lets no burst of parallel wrong passwords past the limit', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const results = await Promise.all(
       Array.from({ length: 12 }, () => new Client(t.app).json('POST', '/api/session', { email: user.email, password: 'nope nope' })),
     );
@@ -100,16 +100,16 @@ describe('login and sessions', () => {
   });
 
   it('does not count a right password as a failure', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     for (let i = 0; i < 8; i++) expect((await new Client(t.app).json('POST', '/api/session', { email: user.email, password: PASSWORD })).status).toBe(201);
   });
 
   it('logout revokes the session', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = await signIn(t.app, user.email);
     const id = client.cookies.get('ob_session')!;
     expect((await client.form('/logout', {})).status).toBe(303);
-    expect(await t.database.db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
+    expect(await t.database.orm.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
     const stale = new Client(t.app);
     stale.cookies.set('ob_session', id);
     expect((await stale.get('/api/orders')).status).toBe(401);
@@ -118,7 +118,7 @@ describe('login and sessions', () => {
 
 describe('API session and bearer tokens', () => {
   it('POST /api/session returns user and token, the token works as a bearer, DELETE revokes it', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const res = await new Client(t.app).json('POST', '/api/session', { email: user.email, password: PASSWORD });
     expect(res.status).toBe(201);
     expect(res.headers.get('set-cookie')).toContain('ob_session=');
@@ -144,7 +144,7 @@ describe('API session and bearer tokens', () => {
 
 describe('cross-origin protection', () => {
   it('refuses a cookie-authenticated form post from another origin and accepts the same origin', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = await signIn(t.app, user.email);
     const evil = await client.form('/logout', {}, { origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
@@ -153,7 +153,7 @@ describe('cross-origin protection', () => {
   });
 
   it('lets a bearer-token request through without an Origin header', async () => {
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     const client = await apiClient(t.app, user.email);
     const res = await client.request('/api/session', { method: 'DELETE', headers: { 'content-type': 'text/plain' } });
     expect(res.status).toBe(204);
@@ -170,9 +170,9 @@ describe('role guards', () => {
   });
 
   it('answers 403 for the wrong role and lets the right role in', async () => {
-    const customer = await signIn(t.app, (await makeCustomer(t.database.db)).email);
-    const seller = await signIn(t.app, (await makeSeller(t.database.db)).user.email);
-    const admin = await signIn(t.app, (await makeAdmin(t.database.db)).email);
+    const customer = await signIn(t.app, (await makeCustomer(t.database.orm)).email);
+    const seller = await signIn(t.app, (await makeSeller(t.database.orm)).user.email);
+    const admin = await signIn(t.app, (await makeAdmin(t.database.orm)).email);
     expect((await customer.get('/seller')).status).toBe(403);
     expect((await customer.get('/admin/orders')).status).toBe(403);
     expect((await seller.get('/admin/orders')).status).toBe(403);

@@ -11,7 +11,7 @@ afterAll(() => t.close());
 
 /** A seller's client whose session was ended elsewhere (signed out in another tab): it still sends the old cookie. */
 async function endedSession() {
-  const seller = await makeSeller(t.database.db);
+  const seller = await makeSeller(t.database.orm);
   const client = await signIn(t.app, seller.user.email);
   const cookies = new Map(client.cookies);
   expect((await client.form('/logout', {})).status).toBe(303);
@@ -23,7 +23,7 @@ const htmx = (page: string) => ({ 'HX-Request': 'true', 'HX-Current-URL': `${ORI
 
 describe('signing in keeps where the visitor was going', () => {
   it('keeps the whole path and query of next, through the redirect and the sign-in form', async () => {
-    const admin = await makeAdmin(t.database.db);
+    const admin = await makeAdmin(t.database.orm);
     const anon = new Client(t.app);
     const page = await anon.get('/admin/orders?status=shipped&store=1');
     expect(page.status).toBe(303);

@@ -13,13 +13,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const address = '7 Mill Lane, Bristol BS1 4AA';
-const customer = async () => apiClient(t.app, (await makeCustomer(t.database.db)).email);
-const stockOf = async (id: number) => (await t.database.db.select().from(products).where(eq(products.id, id)))[0]!.stock;
+const customer = async () => apiClient(t.app, (await makeCustomer(t.database.orm)).email);
+const stockOf = async (id: number) => (await t.database.orm.select().from(products).where(eq(products.id, id)))[0]!.stock;
 
 describe('POST /api/orders', () => {
   it('splits two stores into two seller orders with their subtotals, and ignores client prices', async () => {
-    const a = await makeSeller(t.database.db, [{ price: 1999, stock: 4 }]);
-    const b = await makeSeller(t.database.db, [{ price: 350, stock: 9 }, { price: 120, stock: 9 }]);
+    const a = await makeSeller(t.database.orm, [{ price: 1999, stock: 4 }]);
+    const b = await makeSeller(t.database.orm, [{ price: 350, stock: 9 }, { price: 120, stock: 9 }]);
     const res = await (await customer()).json('POST', '/api/orders', {
       items: [
         { productId: a.products[0]!.id, quantity: 2, price: 1, name: 'cheap' },
@@ -41,7 +41,7 @@ describe('POST /api/orders', () => {
   });
 
   it('gives the last three units to exactly three of ten concurrent buyers; the others get 409 naming the product', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 3, name: 'Copper Kettle' }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 3, name: 'Copper Kettle' }]);
     const buyers = await Promise.all(Array.from({ length: 10 }, customer));
     const results = await Promise.all(
       buyers.map((c) => c.json('POST', '/api/orders', { items: [{ productId: s.products[0]!.id, quantity: 1 }], deliveryAddress: address })),
@@ -55,14 +55,14 @@ describe('POST /api/orders', () => {
       expect(body.error.message).toContain('Copper Kettle');
     }
     expect(await stockOf(s.products[0]!.id)).toBe(0);
-    const placed = await t.database.db.execute<{ n: number }>(
+    const placed = await t.database.orm.execute<{ n: number }>(
       dsql`select count(distinct order_id)::int as n from order_items where product_id = ${s.products[0]!.id}`,
     );
     expect(placed[0]!.n).toBe(3);
   });
 
   it('returns the first order for a repeated Idempotency-Key, taking stock once', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 6 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 6 }]);
     const c = await customer();
     const body = { items: [{ productId: s.products[0]!.id, quantity: 2 }], deliveryAddress: address };
     const first = await c.json('POST', '/api/orders', body, { 'idempotency-key': 'repeat-me-123' });
@@ -77,7 +77,7 @@ describe('POST /api/orders', () => {
   });
 
   it('hides another customer\'s order behind 404 and lists only one\'s own orders, newest first, by cursor', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 50 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 50 }]);
     const owner = await customer();
     const stranger = await customer();
     const ids: number[] = [];
@@ -103,18 +103,18 @@ describe('bad input to POST /api/orders changes nothing', () => {
   let good: number;
   let retired: number;
   beforeAll(async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5, name: 'Tin Whistle' }, { stock: 5, active: false }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5, name: 'Tin Whistle' }, { stock: 5, active: false }]);
     [good, retired] = [s.products[0]!.id, s.products[1]!.id];
-    const user = await makeCustomer(t.database.db);
+    const user = await makeCustomer(t.database.orm);
     buyerId = user.id;
     buyer = await apiClient(t.app, user.email);
-    await t.database.db.insert(cartItems).values({ userId: buyerId, productId: good, quantity: 2 });
+    await t.database.orm.insert(cartItems).values({ userId: buyerId, productId: good, quantity: 2 });
   });
 
   const snapshot = async () => ({
-    orders: (await t.database.db.select().from(orders).where(eq(orders.customerId, buyerId))).length,
-    stock: (await t.database.db.select().from(products).where(inArray(products.id, [good, retired]))).map((p) => p.stock),
-    cart: await t.database.db.select().from(cartItems).where(eq(cartItems.userId, buyerId)),
+    orders: (await t.database.orm.select().from(orders).where(eq(orders.customerId, buyerId))).length,
+    stock: (await t.database.orm.select().from(products).where(inArray(products.id, [good, retired]))).map((p) => p.stock),
+    cart: await t.database.orm.select().from(cartItems).where(eq(cartItems.userId, buyerId)),
   });
 
   type Case = [string, number, () => unknown, string?];

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartItems, orders, products, sellerOrders } from '../../../src/db/schema.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
@@ -15,7 +15,7 @@ const address = '21 Quay Street\nCardiff CF10 1EA';
 const htmx = { 'HX-Request': 'true', 'HX-Request-Type': 'partial' };
 
 async function shopper(phone = '+44 20 7946 0000') {
-  const user = await makeCustomer(t.database.db, { phone });
+  const user = await makeCustomer(t.database.orm, { phone });
   return { user, client: await signIn(t.app, user.email) };
 }
 
@@ -31,13 +31,13 @@ async function openCheckout(client: Client) {
   return { html, key: html.match(/name="idempotencyKey" value="([^"]+)"/)![1]! };
 }
 
-const stock = async (id: number) => (await t.database.db.select().from(products).where(eq(products.id, id)))[0]!.stock;
+const stock = async (id: number) => (await t.database.orm.select().from(products).where(eq(products.id, id)))[0]!.stock;
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the checkout page', () => {
   it('shows the profile read-only, the phone editable, the summary per store, the total and the delivery date', async () => {
-    const a = await makeSeller(t.database.db, [{ price: 1250, name: 'Green Tea' }]);
-    const b = await makeSeller(t.database.db, [{ price: 2800, name: 'Stone Mug' }]);
+    const a = await makeSeller(t.database.orm, [{ price: 1250, name: 'Green Tea' }]);
+    const b = await makeSeller(t.database.orm, [{ price: 2800, name: 'Stone Mug' }]);
     const { user, client } = await shopper();
     await fill(client, [[a.products[0]!.id, 2], [b.products[0]!.id, 1]]);
     const { html, key } = await openCheckout(client);
@@ -60,8 +60,8 @@ describe('the checkout page', () => {
   });
 
   it('places an order across two stores, redirects to its page and empties the cart', async () => {
-    const a = await makeSeller(t.database.db, [{ price: 1250, stock: 5 }]);
-    const b = await makeSeller(t.database.db, [{ price: 300, stock: 5 }, { price: 4500, stock: 5 }]);
+    const a = await makeSeller(t.database.orm, [{ price: 1250, stock: 5 }]);
+    const b = await makeSeller(t.database.orm, [{ price: 300, stock: 5 }, { price: 4500, stock: 5 }]);
     const { user, client } = await shopper();
     await fill(client, [[a.products[0]!.id, 2], [b.products[0]!.id, 1], [b.products[1]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -69,11 +69,11 @@ describe('the checkout page', () => {
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/orders\/\d+$/);
-    const [order] = await t.database.db.select().from(orders).where(eq(orders.customerId, user.id));
+    const [order] = await t.database.orm.select().from(orders).where(eq(orders.customerId, user.id));
     expect(order).toMatchObject({ totalAmount: 2500 + 300 + 4500, deliveryAddress: address, notes: 'Ring twice', customerPhone: '+1 555 0142', customerName: user.name });
-    const parts = await t.database.db.select().from(sellerOrders).where(eq(sellerOrders.orderId, order!.id));
+    const parts = await t.database.orm.select().from(sellerOrders).where(eq(sellerOrders.orderId, order!.id));
     expect(Object.fromEntries(parts.map((p) => [p.sellerId, p.subtotal]))).toEqual({ [a.store.id]: 2500, [b.store.id]: 4800 });
-    expect(await t.database.db.select().from(cartItems).where(eq(cartItems.userId, user.id))).toEqual([]);
+    expect(await t.database.orm.select().from(cartItems).where(eq(cartItems.userId, user.id))).toEqual([]);
     const page = await client.get(location);
     const html = await page.text();
     expect(page.status).toBe(200);
@@ -88,7 +88,7 @@ describe('the checkout page', () => {
   });
 
   it('answers an htmx submit with HX-Redirect to the order page', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { client } = await shopper();
     await fill(client, [[s.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -98,7 +98,7 @@ describe('the checkout page', () => {
   });
 
   it('places one order for a double submit of the same form, taking stock once', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { user, client } = await shopper();
     await fill(client, [[s.products[0]!.id, 2]]);
     const { key } = await openCheckout(client);
@@ -108,12 +108,12 @@ describe('the checkout page', () => {
     expect(one.headers.get('location')).toBe(two.headers.get('location'));
     const three = await client.form('/checkout', fields);
     expect(three.headers.get('location')).toBe(one.headers.get('location'));
-    expect(await t.database.db.select().from(orders).where(eq(orders.customerId, user.id))).toHaveLength(1);
+    expect(await t.database.orm.select().from(orders).where(eq(orders.customerId, user.id))).toHaveLength(1);
     expect(await stock(s.products[0]!.id)).toBe(3);
   });
 
   it('shows errors next to their fields with the typed values kept (422), and changes nothing', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { user, client } = await shopper();
     await fill(client, [[s.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -127,7 +127,7 @@ describe('the checkout page', () => {
     expect(html).toContain('value="not a phone"');
     expect(html).toContain('Leave at &lt;the&gt; door');
     expect(html).toContain(`value="${key}"`);
-    expect(await t.database.db.select().from(orders).where(eq(orders.customerId, user.id))).toEqual([]);
+    expect(await t.database.orm.select().from(orders).where(eq(orders.customerId, user.id))).toEqual([]);
     expect(await stock(s.products[0]!.id)).toBe(5);
 
     const partial = await client.form('/checkout', { idempotencyKey: key, phone: '+1 555 0100', deliveryAddress: '' }, htmx);
@@ -138,27 +138,27 @@ describe('the checkout page', () => {
   });
 
   it('stops with the product named when its stock fell after the form was shown (409), and places nothing', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 2, name: 'Walnut Board' }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 2, name: 'Walnut Board' }]);
     const { user, client } = await shopper();
     await fill(client, [[s.products[0]!.id, 2]]);
     const { key } = await openCheckout(client);
     const fields = { idempotencyKey: key, phone: '+1 555 0100', deliveryAddress: address };
-    await t.database.db.update(products).set({ stock: 1 }).where(eq(products.id, s.products[0]!.id));
+    await t.database.orm.update(products).set({ stock: 1 }).where(eq(products.id, s.products[0]!.id));
     const lowered = await client.form('/checkout', fields);
     expect(lowered.status).toBe(409);
     const html = await lowered.text();
     expect(html).toContain('Only 1 of Walnut Board left');
     expect(html).toContain('1 × Walnut Board');
     expect(html).toContain('21 Quay Street');
-    await t.database.db.update(products).set({ stock: 0 }).where(eq(products.id, s.products[0]!.id));
+    await t.database.orm.update(products).set({ stock: 0 }).where(eq(products.id, s.products[0]!.id));
     const soldOut = await client.form('/checkout', fields);
     expect(soldOut.status).toBe(409);
     expect(text(await soldOut.text())).toContain('Walnut Board is sold out');
-    expect(await t.database.db.select().from(orders).where(eq(orders.customerId, user.id))).toEqual([]);
+    expect(await t.database.orm.select().from(orders).where(eq(orders.customerId, user.id))).toEqual([]);
   });
 
   it('refuses a second customer\'s look at an order with 404, on the page and in the API', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { client } = await shopper();
     await fill(client, [[s.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -174,7 +174,7 @@ describe('the checkout page', () => {
   });
 
   it('escapes a delivery address and notes holding markup on the order page', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { client } = await shopper();
     await fill(client, [[s.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -189,7 +189,7 @@ describe('the checkout page', () => {
 
 describe('the order list and cancelling', () => {
   it('lists the customer\'s own orders newest first, a page at a time', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 100 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 100 }]);
     const { client } = await shopper();
     const numbers: string[] = [];
     for (let i = 0; i < 22; i++) {
@@ -209,8 +209,8 @@ describe('the order list and cancelling', () => {
   });
 
   it('lets the customer cancel while every part is pending, after a confirmation step, and puts the stock back', async () => {
-    const a = await makeSeller(t.database.db, [{ stock: 5 }]);
-    const b = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const a = await makeSeller(t.database.orm, [{ stock: 5 }]);
+    const b = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { client } = await shopper();
     await fill(client, [[a.products[0]!.id, 2], [b.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
@@ -234,13 +234,13 @@ describe('the order list and cancelling', () => {
   });
 
   it('offers no cancel once a store has confirmed its part', async () => {
-    const s = await makeSeller(t.database.db, [{ stock: 5 }]);
+    const s = await makeSeller(t.database.orm, [{ stock: 5 }]);
     const { client } = await shopper();
     await fill(client, [[s.products[0]!.id, 1]]);
     const { key } = await openCheckout(client);
     const location = (await client.form('/checkout', { idempotencyKey: key, phone: '+1 555 0100', deliveryAddress: address })).headers.get('location')!;
     const id = Number(location.split('/').pop());
-    await t.database.db.update(sellerOrders).set({ status: 'confirmed' }).where(eq(sellerOrders.orderId, id));
+    await t.database.orm.update(sellerOrders).set({ status: 'confirmed' }).where(eq(sellerOrders.orderId, id));
     const html = await (await client.get(location)).text();
     expect(html).not.toContain('Cancel order');
     expect(text(html)).toContain('Confirmed since');
@@ -250,6 +250,32 @@ describe('the order list and cancelling', () => {
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('only the seller can cancel');
     expect(await stock(s.products[0]!.id)).toBe(4);
+  });
+
+  it('offers cancel exactly when the server lets the customer cancel, for every pair of store statuses', async () => {
+    const a = await makeSeller(t.database.orm, [{ stock: 100 }]);
+    const b = await makeSeller(t.database.orm, [{ stock: 100 }]);
+    const { client } = await shopper();
+    const statuses = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+    const seen: string[] = [];
+    for (const first of statuses) {
+      for (const second of statuses) {
+        await fill(client, [[a.products[0]!.id, 1], [b.products[0]!.id, 1]]);
+        const { key } = await openCheckout(client);
+        const location = (await client.form('/checkout', { idempotencyKey: key, phone: '+1 555 0100', deliveryAddress: address })).headers.get('location')!;
+        const id = Number(location.split('/').pop());
+        await t.database.orm.update(sellerOrders).set({ status: first }).where(and(eq(sellerOrders.orderId, id), eq(sellerOrders.sellerId, a.store.id)));
+        await t.database.orm.update(sellerOrders).set({ status: second }).where(and(eq(sellerOrders.orderId, id), eq(sellerOrders.sellerId, b.store.id)));
+        const offered = (await (await client.get(location)).text()).includes(`href="${location}/cancel"`);
+        const asked = await client.get(`${location}/cancel`);
+        const done = await client.form(`${location}/cancel`, {});
+        // The page, the confirmation page and the server agree; a store's own cancellation is no obstacle.
+        expect([first, second, offered, asked.status === 200]).toEqual([first, second, done.status === 303, done.status === 303]);
+        expect([first, second, done.status]).toEqual([first, second, [first, second].every((x) => x === 'pending' || x === 'cancelled') && [first, second].includes('pending') ? 303 : 409]);
+        seen.push(`${first}/${second}:${offered}`);
+      }
+    }
+    expect(seen.filter((x) => x.endsWith('true')).sort()).toEqual(['cancelled/pending:true', 'pending/cancelled:true', 'pending/pending:true']);
   });
 });
 
@@ -261,8 +287,8 @@ describe('the order rate limit', () => {
   afterAll(() => limited.close());
 
   it('answers the third order in a minute with 429, Retry-After and a friendly message, on the page and the API', async () => {
-    const s = await makeSeller(limited.database.db, [{ stock: 50 }]);
-    const user = await makeCustomer(limited.database.db);
+    const s = await makeSeller(limited.database.orm, [{ stock: 50 }]);
+    const user = await makeCustomer(limited.database.orm);
     const client = await signIn(limited.app, user.email);
     const place = async (headers: Record<string, string> = {}) => {
       await client.form('/cart', { productId: s.products[0]!.id });
@@ -285,6 +311,6 @@ describe('the order rate limit', () => {
     expect(api.status).toBe(429);
     expect(api.headers.get('retry-after')).toBeTruthy();
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
-    expect(await limited.database.db.select().from(orders).where(eq(orders.customerId, user.id))).toHaveLength(2);
+    expect(await limited.database.orm.select().from(orders).where(eq(orders.customerId, user.id))).toHaveLength(2);
   });
 });

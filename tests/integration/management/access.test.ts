@@ -13,7 +13,7 @@ const ACTORS: Who[] = ['anonymous', 'owner', 'otherCustomer', 'seller', 'otherSe
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const db = t.database.db;
+  const db = t.database.orm;
   // "seller" owns store A; store B is the other store in the same orders; "otherSeller" has no part in them.
   stores = [await makeSeller(db, [{ stock: 500, name: 'Alpha Anvil' }]), await makeSeller(db, [{ stock: 500, name: 'Bravo Bellows' }])];
   const otherSeller = await makeSeller(db, [{ name: 'Charlie Chisel' }]);
@@ -77,15 +77,15 @@ describe('who may do what to an order', () => {
       const shared = c.changes ? null : await newOrder();
       for (const actor of ACTORS) {
         const order = shared ?? (await newOrder());
-        if (c.from) await forceStatus(t.database.db, order.id, c.from);
+        if (c.from) await forceStatus(t.database.orm, order.id, c.from);
         const ids = [stores[0]!.products[0]!.id, stores[1]!.products[0]!.id];
-        const before = await snapshot(t.database.db, order.id, ids);
+        const before = await snapshot(t.database.orm, order.id, ids);
         const res = await c.run(who[actor], order);
         const body = await res.text();
         expect(res.status, `${actor}: ${body.slice(0, 200)}`).toBe(c.expect[actor]);
         expect(leaks(actor, order, body), actor).toEqual([]);
         if (res.status === 303 && actor === 'anonymous') expect(res.headers.get('location')).toMatch(/^\/login/);
-        const after = await snapshot(t.database.db, order.id, ids);
+        const after = await snapshot(t.database.orm, order.id, ids);
         const refused = res.status >= 400 || res.headers.get('location')?.startsWith('/login');
         if (refused) expect(after, `${actor} was refused but changed the order`).toEqual(before);
         else if (c.changes) expect(after.events, `${actor} changed nothing`).toBeGreaterThan(before.events);

@@ -16,13 +16,13 @@ const o: Record<string, OrderView> = {};
 const HOSTILE_NAME = '=HYPERLINK("http://evil.example","click")';
 const TRICKY_ADDRESS = 'Flat 2, "The Mews"\nLondon';
 
-const setDate = (id: number, iso: string) => t.database.db.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
+const setDate = (id: number, iso: string) => t.database.orm.update(orders).set({ createdAt: new Date(iso), orderDate: new Date(iso) }).where(eq(orders.id, id));
 const numbersIn = (html: string) => [...html.matchAll(/<a href="\/admin\/orders\/\d+">(OB-[0-9A-F]{8})<\/a>/g)].map((m) => m[1]!);
 const list = async (query: string) => numbersIn(await (await admin.get(`/admin/orders?${query}`)).text());
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const db = t.database.db;
+  const db = t.database.orm;
   A = await makeSeller(db, [{ price: 1000, stock: 900, name: 'Anvil' }]);
   B = await makeSeller(db, [{ price: 2500, stock: 900, name: 'Bellows' }]);
   const alice = await apiClient(t.app, (await makeCustomer(db, { email: 'Alice.Admin@example.test', phone: '+1 555 0101' })).email);
@@ -96,7 +96,7 @@ describe('the admin order list', () => {
   });
 
   it('pages both ways in every sort order, keeping the filters, with the position, without gaps or repeats', async () => {
-    const carol = await apiClient(t.app, (await makeCustomer(t.database.db, { email: 'carol@example.test' })).email);
+    const carol = await apiClient(t.app, (await makeCustomer(t.database.orm, { email: 'carol@example.test' })).email);
     const placed: { number: string; total: number; id: number }[] = [];
     // 107 orders: three pages of 50, so there is a first, a middle and a last page; totals repeat, so the total sort leans on the id.
     for (let i = 0; i < 107; i++) {
@@ -202,11 +202,11 @@ describe('the admin order page', () => {
     const refused = await admin.form(path, { status: 'delivered', reason: 'Customer called' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('must be confirmed first');
-    expect(await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id))).toHaveLength(1);
+    expect(await t.database.orm.select().from(orderEvents).where(eq(orderEvents.orderId, order.id))).toHaveLength(1);
     const ok = await admin.form(path, { status: 'confirmed', reason: 'Store confirmed by phone' });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe(`/admin/orders/${order.id}`);
-    const events = await t.database.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).orderBy(orderEvents.id);
+    const events = await t.database.orm.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).orderBy(orderEvents.id);
     expect(events.at(-1)).toMatchObject({ type: 'override', sellerOrderId: part, actorRole: 'admin', fromStatus: 'pending', toStatus: 'confirmed', note: 'Store confirmed by phone' });
     const after = await (await admin.get(`/admin/orders/${order.id}`)).text();
     expect(after).toContain('Reason: Store confirmed by phone');
@@ -221,7 +221,7 @@ describe('the admin order page', () => {
 
 describe('the email outbox page', () => {
   it('lists queued and sent emails, newest first', async () => {
-    await t.database.db.insert(emailOutbox).values([
+    await t.database.orm.insert(emailOutbox).values([
       { to: 'first@example.test', subject: 'Older email', body: 'one', sentAt: new Date('2026-01-01T10:00:00Z') },
       { to: 'second@example.test', subject: 'Newer email', body: 'two' },
     ]);

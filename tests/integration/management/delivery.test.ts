@@ -16,7 +16,7 @@ type Row = [string, number, number | null, boolean, boolean];
 
 beforeAll(async () => {
   t = await testApp();
-  const db = t.database.db;
+  const db = t.database.orm;
   A = await makeSeller(db, [{}]);
   B = await makeSeller(db, [{}]);
   const customer = await makeCustomer(db);
@@ -87,7 +87,7 @@ describe('notification delivery health', () => {
   });
 
   it('shows the delivered share and latency on /admin/delivery, linked from the admin navigation', async () => {
-    const admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
+    const admin = await apiClient(t.app, (await makeAdmin(t.database.orm)).email);
     const res = await admin.get('/admin/delivery');
     expect(res.status).toBe(200);
     const html = await res.text();

@@ -13,7 +13,7 @@ const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z').get
 
 /** One order with a part for each store given, placed at `at`, each part confirmed after `confirmedAfter` if given. */
 async function order(customerId: string, at: number, parts: { store: typeof mine; status: Status; confirmedAfter?: number }[]) {
-  const db = t.database.db;
+  const db = t.database.orm;
   const [o] = await db
     .insert(orders)
     .values({ customerId, customerName: 'F', customerEmail: 'f@example.test', customerPhone: '1', deliveryAddress: 'Somewhere 1', totalAmount: 1000, estimatedDelivery: new Date(at + 5 * DAY), createdAt: new Date(at), orderDate: new Date(at) })
@@ -28,9 +28,9 @@ async function order(customerId: string, at: number, parts: { store: typeof mine
 
 beforeAll(async () => {
   t = await testApp();
-  mine = await makeSeller(t.database.db, [{}]);
-  const other = await makeSeller(t.database.db, [{}]);
-  const c = (await makeCustomer(t.database.db)).id;
+  mine = await makeSeller(t.database.orm, [{}]);
+  const other = await makeSeller(t.database.orm, [{}]);
+  const c = (await makeCustomer(t.database.orm)).id;
   // In placement order, as order ids follow it.
   await order(c, today - 40 * DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 60 * MIN }]);
   const read = await order(c, today - DAY, [{ store: mine, status: 'confirmed', confirmedAfter: 10 * MIN }]);
@@ -38,7 +38,7 @@ beforeAll(async () => {
   await order(c, today + 1000, [{ store: mine, status: 'confirmed', confirmedAfter: 4 * MIN }, { store: other, status: 'confirmed', confirmedAfter: MIN }]);
   await order(c, today + 2000, [{ store: mine, status: 'pending' }]);
   // The store opened one of its orders: that notification is acknowledged.
-  await t.database.db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.orderId, read.id), eq(notifications.recipientId, mine.user.id)));
+  await t.database.orm.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.orderId, read.id), eq(notifications.recipientId, mine.user.id)));
 });
 afterAll(() => t.close());
 
@@ -52,7 +52,7 @@ describe("a store's own figures", () => {
   });
 
   it('says so when the store has confirmed nothing yet', async () => {
-    const fresh = await makeSeller(t.database.db, [{}]);
+    const fresh = await makeSeller(t.database.orm, [{}]);
     expect(await sellerFigures(t.database.sql, { id: fresh.user.id, role: 'seller' })).toEqual({ ordersToday: 0, unacknowledged: 0, medianConfirmSeconds: null, confirmed: 0 });
     const html = await (await (await signIn(t.app, fresh.user.email)).get('/seller')).text();
     expect(html).toContain('No confirmed orders yet');

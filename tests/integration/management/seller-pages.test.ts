@@ -14,9 +14,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function shop() {
-  const s = await makeSeller(t.database.db, [{ stock: 500, price: 1250, name: 'Teapot' }]);
-  const other = await makeSeller(t.database.db, [{ stock: 500, name: 'Kettle of another store' }]);
-  const customer = await apiClient(t.app, (await makeCustomer(t.database.db, { name: 'Ada Byron', phone: '+44 20 7946 0018' })).email);
+  const s = await makeSeller(t.database.orm, [{ stock: 500, price: 1250, name: 'Teapot' }]);
+  const other = await makeSeller(t.database.orm, [{ stock: 500, name: 'Kettle of another store' }]);
+  const customer = await apiClient(t.app, (await makeCustomer(t.database.orm, { name: 'Ada Byron', phone: '+44 20 7946 0018' })).email);
   const seller = await apiClient(t.app, s.user.email);
   const order = (qty = 2) => place(customer, [{ productId: s.products[0]!.id, quantity: qty }, { productId: other.products[0]!.id, quantity: 1 }], { notes: 'Leave at the door' });
   return { s, seller, customer, order };
@@ -24,7 +24,7 @@ async function shop() {
 
 /** The status of this test's seller's part (the other store's part stays pending). */
 const statusOf = async (orderId: number, sellerId: number) =>
-  (await t.database.db.select().from(sellerOrders).where(and(eq(sellerOrders.orderId, orderId), eq(sellerOrders.sellerId, sellerId))))[0]!.status;
+  (await t.database.orm.select().from(sellerOrders).where(and(eq(sellerOrders.orderId, orderId), eq(sellerOrders.sellerId, sellerId))))[0]!.status;
 const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' };
 // The flash cookie holds the message URI-encoded twice (by render.tsx and by the cookie helper).
 const flash = (c: Client) => decodeURIComponent(decodeURIComponent(c.cookies.get('ob_flash') ?? ''));
@@ -34,7 +34,7 @@ describe('the seller dashboard', () => {
     const { seller, order } = await shop();
     const first = await order(2);
     const second = await order(1);
-    await forceStatus(t.database.db, first.id, 'shipped');
+    await forceStatus(t.database.orm, first.id, 'shipped');
     const html = await (await seller.get('/seller')).text();
     expect(html.indexOf(second.orderNumber)).toBeLessThan(html.indexOf(first.orderNumber));
     expect(html).toContain('id="seller-orders"');
@@ -119,10 +119,10 @@ describe('the seller dashboard', () => {
     expect(html).toContain('name="back" value="/seller?status=pending"');
     expect(html).toContain('Yes, cancel order');
     expect((await statusOf(o.id, s.store.id))).toBe('pending');
-    const before = (await snapshot(t.database.db, o.id, [s.products[0]!.id])).stock[0]!.stock;
+    const before = (await snapshot(t.database.orm, o.id, [s.products[0]!.id])).stock[0]!.stock;
     const res = await seller.form(`/seller/orders/${o.id}/status`, { status: 'cancelled', back: '/seller?status=pending' });
     expect(res.headers.get('location')).toBe('/seller?status=pending');
-    const after = await snapshot(t.database.db, o.id, [s.products[0]!.id]);
+    const after = await snapshot(t.database.orm, o.id, [s.products[0]!.id]);
     expect(await statusOf(o.id, s.store.id)).toBe('cancelled');
     expect(after.stock[0]!.stock).toBe(before + 3);
     // An outside "back" address is not followed.
@@ -133,7 +133,7 @@ describe('the seller dashboard', () => {
   it('confirms several orders at once and reports each one it could not change', async () => {
     const { s, seller, order } = await shop();
     const [a, b, c] = [await order(), await order(), await order()];
-    await forceStatus(t.database.db, c.id, 'cancelled');
+    await forceStatus(t.database.orm, c.id, 'cancelled');
     const res = await seller.form('/seller/bulk', { status: 'confirmed', ids: [String(a.id), String(b.id), String(c.id)] }, { referer: 'http://localhost/seller?status=pending' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/seller?status=pending');
@@ -165,7 +165,7 @@ describe('the seller dashboard', () => {
     expect(first).toContain('Order placed');
     expect(first).toContain('Seen by the store');
     expect(first).not.toContain('Kettle of another store');
-    const seen = await t.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, o.id), eq(orderEvents.type, 'seen')));
+    const seen = await t.database.orm.select().from(orderEvents).where(and(eq(orderEvents.orderId, o.id), eq(orderEvents.type, 'seen')));
     expect(seen).toHaveLength(1);
     expect(seen[0]!.actorId).toBe(s.user.id);
   });

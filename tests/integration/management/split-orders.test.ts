@@ -45,7 +45,7 @@ async function direct(status: Status, storeId?: number) {
 
 beforeAll(async () => {
   t = await testApp({ ORDER_RATE_LIMIT_PER_MINUTE: '100000' });
-  const db = t.database.db;
+  const db = t.database.orm;
   A = await makeSeller(db, [{ price: PRICE_A, stock: 100 }]);
   B = await makeSeller(db, [{ price: PRICE_B, stock: 100 }]);
   const c = await makeCustomer(db);

@@ -22,7 +22,7 @@ type Part = { store: typeof A; subtotal: number; status: Status; confirmedAfter?
 
 /** An order written directly with chosen times: its parts and their "placed"/"confirmed" events. */
 async function order(at: number, parts: Part[], status: Status) {
-  const db = t.database.db;
+  const db = t.database.orm;
   const total = parts.reduce((a, p) => a + p.subtotal, 0);
   const [o] = await db
     .insert(orders)
@@ -72,11 +72,11 @@ async function directCount(range: { from: string; to: string }, storeId?: number
 
 beforeAll(async () => {
   t = await testApp();
-  A = await makeSeller(t.database.db, [{}]);
-  B = await makeSeller(t.database.db, [{}]);
-  C = await makeSeller(t.database.db, [{}]);
-  customerId = (await makeCustomer(t.database.db)).id;
-  admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
+  A = await makeSeller(t.database.orm, [{}]);
+  B = await makeSeller(t.database.orm, [{}]);
+  C = await makeSeller(t.database.orm, [{}]);
+  customerId = (await makeCustomer(t.database.orm)).id;
+  admin = await apiClient(t.app, (await makeAdmin(t.database.orm)).email);
   // Split orders: parts at different statuses, parts cancelled by a store.
   await order(today + MIN, [{ store: A, subtotal: 1000, status: 'confirmed', confirmedAfter: 10 * MIN }, { store: B, subtotal: 500, status: 'cancelled' }], 'confirmed');
   await order(today - DAY + 5 * HOUR, [{ store: A, subtotal: 2000, status: 'pending' }], 'pending');
@@ -140,7 +140,7 @@ describe('admin stats', () => {
   it(`lists at most ${STORE_ROWS} stores and puts the rest in one row, so the rows still add up`, async () => {
     const base = today - 100 * DAY;
     const stores = [];
-    for (let i = 0; i < STORE_ROWS + 3; i++) stores.push(await makeSeller(t.database.db, [{}]));
+    for (let i = 0; i < STORE_ROWS + 3; i++) stores.push(await makeSeller(t.database.orm, [{}]));
     for (const [i, store] of stores.entries()) await order(base + i * MIN, [{ store, subtotal: 100 * (i + 1), status: 'pending' }], 'pending');
     const range = { from: dayOf(base), to: dayOf(base) };
     const s = await stats(t.database.sql, range, null);

@@ -14,7 +14,7 @@ afterAll(() => t.close());
 
 describe('the timeline', () => {
   it('records every placement, view, change and override with its actor, order and part', async () => {
-    const db = t.database.db;
+    const db = t.database.orm;
     const a = await makeSeller(db, [{}]);
     const b = await makeSeller(db, [{}]);
     const c = await makeCustomer(db, { name: 'Tina Timeline' });

@@ -20,13 +20,13 @@ const ALLOWED: Record<'customer' | 'seller' | 'admin', string[]> = {
 };
 
 async function setup(stock = 1000) {
-  const s = await makeSeller(t.database.db, [{ stock }]);
-  const c = await makeCustomer(t.database.db);
+  const s = await makeSeller(t.database.orm, [{ stock }]);
+  const c = await makeCustomer(t.database.orm);
   return {
     product: s.products[0]!,
     seller: await apiClient(t.app, s.user.email),
     customer: await apiClient(t.app, c.email),
-    admin: await apiClient(t.app, (await makeAdmin(t.database.db)).email),
+    admin: await apiClient(t.app, (await makeAdmin(t.database.orm)).email),
   };
 }
 
@@ -46,10 +46,10 @@ describe('the status machine through the API', () => {
       for (const from of SELLER_ORDER_STATUSES) {
         for (const to of SELLER_ORDER_STATUSES) {
           const order = await place(clients.customer, [{ productId: clients.product.id, quantity: 2 }]);
-          await forceStatus(t.database.db, order.id, from);
-          const before = await snapshot(t.database.db, order.id, [clients.product.id]);
+          await forceStatus(t.database.orm, order.id, from);
+          const before = await snapshot(t.database.orm, order.id, [clients.product.id]);
           const res = await attempt(actor, clients, order.id, to);
-          const after = await snapshot(t.database.db, order.id, [clients.product.id]);
+          const after = await snapshot(t.database.orm, order.id, [clients.product.id]);
           const label = `${actor} ${from}->${to}`;
           if (ALLOWED[actor].includes(`${from}->${to}`)) {
             const body = (await res.json()) as OrderView;
@@ -76,7 +76,7 @@ describe('the status machine through the API', () => {
     const clients = await setup();
     const messageFor = async (from: Status, actor: 'customer' | 'seller', to: Status) => {
       const order = await place(clients.customer, [{ productId: clients.product.id, quantity: 1 }]);
-      await forceStatus(t.database.db, order.id, from);
+      await forceStatus(t.database.orm, order.id, from);
       return (await errorOf(await attempt(actor, clients, order.id, to))).message;
     };
     expect(await messageFor('shipped', 'seller', 'cancelled')).toBe('A shipped order can no longer be cancelled.');
@@ -91,13 +91,13 @@ describe('simultaneous changes', () => {
     const clients = await setup();
     for (let round = 0; round < 20; round++) {
       const order = await place(clients.customer, [{ productId: clients.product.id, quantity: 3 }]);
-      const stockBefore = await stockOf(t.database.db, clients.product.id);
+      const stockBefore = await stockOf(t.database.orm, clients.product.id);
       const [confirm, cancel] = await Promise.all([
         clients.seller.json('PUT', `/api/orders/${order.id}/confirm`),
         clients.customer.json('DELETE', `/api/orders/${order.id}`),
       ]);
       expect([confirm.status, cancel.status].sort(), `round ${round}`).toEqual([200, 409]);
-      const after = await snapshot(t.database.db, order.id, [clients.product.id]);
+      const after = await snapshot(t.database.orm, order.id, [clients.product.id]);
       const winner = confirm.status === 200 ? 'confirmed' : 'cancelled';
       expect(after.parts[0]!.status).toBe(winner);
       expect(after.events).toBe(2);
@@ -109,13 +109,13 @@ describe('simultaneous changes', () => {
     const clients = await setup();
     for (let round = 0; round < 15; round++) {
       const order = await place(clients.customer, [{ productId: clients.product.id, quantity: 1 }]);
-      await forceStatus(t.database.db, order.id, 'confirmed');
+      await forceStatus(t.database.orm, order.id, 'confirmed');
       const results = await Promise.all([
         clients.seller.json('PUT', `/api/orders/${order.id}/ship`),
         clients.admin.json('DELETE', `/api/orders/${order.id}`),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-      const after = await snapshot(t.database.db, order.id, [clients.product.id]);
+      const after = await snapshot(t.database.orm, order.id, [clients.product.id]);
       expect(after.parts[0]!.status).toBe(results[0]!.status === 200 ? 'shipped' : 'cancelled');
       expect(after.events).toBe(2);
     }
@@ -124,10 +124,10 @@ describe('simultaneous changes', () => {
 
 describe('cancelling and derived status', () => {
   it('puts back exactly the stock of the cancelled part, and the rest when the admin cancels the order', async () => {
-    const a = await makeSeller(t.database.db, [{ stock: 10 }, { stock: 7 }]);
-    const b = await makeSeller(t.database.db, [{ stock: 4 }]);
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
-    const admin = await apiClient(t.app, (await makeAdmin(t.database.db)).email);
+    const a = await makeSeller(t.database.orm, [{ stock: 10 }, { stock: 7 }]);
+    const b = await makeSeller(t.database.orm, [{ stock: 4 }]);
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
+    const admin = await apiClient(t.app, (await makeAdmin(t.database.orm)).email);
     const [a1, a2] = a.products;
     const order = await place(customer, [
       { productId: a1!.id, quantity: 3 },
@@ -136,21 +136,21 @@ describe('cancelling and derived status', () => {
       { productId: b.products[0]!.id, quantity: 4 },
     ]);
     const ids = [a1!.id, a2!.id, b.products[0]!.id];
-    expect((await snapshot(t.database.db, order.id, ids)).stock.map((p) => p.stock)).toEqual([6, 5, 0]);
+    expect((await snapshot(t.database.orm, order.id, ids)).stock.map((p) => p.stock)).toEqual([6, 5, 0]);
     const sellerA = await apiClient(t.app, a.user.email);
     expect((await sellerA.json('PUT', `/api/orders/${order.id}/status`, { status: 'cancelled' })).status).toBe(200);
-    expect((await snapshot(t.database.db, order.id, ids)).stock.map((p) => p.stock)).toEqual([10, 7, 0]);
+    expect((await snapshot(t.database.orm, order.id, ids)).stock.map((p) => p.stock)).toEqual([10, 7, 0]);
     // Cancelling again is refused and must not add the stock a second time.
     expect((await sellerA.json('PUT', `/api/orders/${order.id}/status`, { status: 'cancelled' })).status).toBe(409);
     expect((await admin.json('DELETE', `/api/orders/${order.id}`)).status).toBe(200);
-    const end = await snapshot(t.database.db, order.id, ids);
+    const end = await snapshot(t.database.orm, order.id, ids);
     expect(end.stock.map((p) => p.stock)).toEqual([10, 7, 4]);
     expect(end.order!.status).toBe('cancelled');
   });
 
   it('derives the order status from mixed parts: all cancelled, else the least advanced live part', async () => {
-    const stores = await Promise.all([0, 1, 2].map(() => makeSeller(t.database.db, [{ stock: 5 }])));
-    const customer = await apiClient(t.app, (await makeCustomer(t.database.db)).email);
+    const stores = await Promise.all([0, 1, 2].map(() => makeSeller(t.database.orm, [{ stock: 5 }])));
+    const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
     const sellers = await Promise.all(stores.map((s) => apiClient(t.app, s.user.email)));
     const order = await place(customer, stores.map((s) => ({ productId: s.products[0]!.id, quantity: 1 })));
     const statusNow = async () => ((await (await customer.get(`/api/orders/${order.id}`)).json()) as OrderView).status;

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 it('disconnects a client that stopped reading while the other streams keep receiving everything', async () => {
-  const s = await makeSeller(t.database.db);
+  const s = await makeSeller(t.database.orm);
   const seller = await apiClient(t.app, s.user.email);
   const { hub } = t.deps.notifications;
 
@@ -30,8 +30,8 @@ it('disconnects a client that stopped reading while the other streams keep recei
   const reader = await streamOf(served.origin, seller);
   await expect.poll(() => hub.streamCount).toBe(2);
 
-  const placed = await order(await apiClient(t.app, (await makeCustomer(t.database.db)).email), s.products[0]!.id);
-  const [part] = await t.database.db.select().from(sellerOrders).where(eq(sellerOrders.orderId, placed.id));
+  const placed = await order(await apiClient(t.app, (await makeCustomer(t.database.orm)).email), s.products[0]!.id);
+  const [part] = await t.database.orm.select().from(sellerOrders).where(eq(sellerOrders.orderId, placed.id));
   // 600 notifications of ~8 KB each, in bursts of ten: far more than the socket buffers and the
   // 256 KiB bound in all, while each burst stays within what a reading client takes at once.
   for (let burst = 0; burst < 60; burst++) {
@@ -43,7 +43,7 @@ it('disconnects a client that stopped reading while the other streams keep recei
   await expect.poll(() => hub.streamCount, { timeout: 10_000 }).toBe(1);
   await reader.waitFor(601, 10_000);
   expect(new Set(reader.ids).size).toBe(601);
-  const next = await order(await apiClient(t.app, (await makeCustomer(t.database.db)).email), s.products[0]!.id);
+  const next = await order(await apiClient(t.app, (await makeCustomer(t.database.orm)).email), s.products[0]!.id);
   const events = await reader.waitFor(602);
   expect(JSON.parse(events[601]!.data).orderId).toBe(next.id);
   expect((await t.deps.notifications.metrics.openStreams.get()).values[0]!.value).toBe(1);

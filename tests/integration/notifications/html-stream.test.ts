@@ -14,7 +14,7 @@ beforeAll(() => {
   origin = served.server.origin;
 });
 
-const db = () => t.database.db;
+const db = () => t.database.orm;
 const cookie = (client: Client) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 /** The page stream as a browser tab opens it: the session cookie, no cursor header. */
 const pageStream = async (client: Client, path = '/events') => {

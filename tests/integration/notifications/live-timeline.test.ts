@@ -15,7 +15,7 @@ beforeAll(() => {
   origin = served.server.origin;
 });
 
-const db = () => t.database.db;
+const db = () => t.database.orm;
 const cookie = (client: Client) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 const pageStream = async (client: Client) => {
   const stream = await SseStream.open(`${origin}/events`, { cookie: cookie(client) });

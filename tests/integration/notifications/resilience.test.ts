@@ -31,9 +31,9 @@ describe('when the LISTEN connection is killed', () => {
       end $$;
       create event trigger hold_listener on login execute function hold_listener_login();`);
     try {
-      const s = await makeSeller(a.database.db, [{ stock: 50 }]);
+      const s = await makeSeller(a.database.orm, [{ stock: 50 }]);
       const seller = await apiClient(a.app, s.user.email);
-      const customer = await apiClient(a.app, (await makeCustomer(a.database.db)).email);
+      const customer = await apiClient(a.app, (await makeCustomer(a.database.orm)).email);
       const stream = await streamOf(servers[0]!.origin, seller);
       const before = await order(customer, s.products[0]!.id);
       await stream.waitFor(1);
@@ -67,12 +67,12 @@ describe('when the LISTEN connection is killed', () => {
 
 describe('two app processes on one database', () => {
   it('delivers an order placed through one to a stream held by the other, both ways', async () => {
-    const s1 = await makeSeller(a.database.db);
-    const s2 = await makeSeller(a.database.db);
+    const s1 = await makeSeller(a.database.orm);
+    const s2 = await makeSeller(a.database.orm);
     const onB = await streamOf(servers[1]!.origin, await apiClient(b.app, s1.user.email));
     const onA = await streamOf(servers[0]!.origin, await apiClient(a.app, s2.user.email));
-    const placedViaA = await order(await apiClient(a.app, (await makeCustomer(a.database.db)).email), s1.products[0]!.id);
-    const placedViaB = await order(await apiClient(b.app, (await makeCustomer(a.database.db)).email), s2.products[0]!.id);
+    const placedViaA = await order(await apiClient(a.app, (await makeCustomer(a.database.orm)).email), s1.products[0]!.id);
+    const placedViaB = await order(await apiClient(b.app, (await makeCustomer(a.database.orm)).email), s2.products[0]!.id);
     expect(payloadOf((await onB.waitFor(1))[0]!.data).orderId).toBe(placedViaA.id);
     expect(payloadOf((await onA.waitFor(1))[0]!.data).orderId).toBe(placedViaB.id);
     await quietPeriod();

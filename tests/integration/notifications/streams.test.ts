@@ -17,7 +17,7 @@ beforeAll(() => {
   origin = served.server.origin;
 });
 
-const db = () => t.database.db;
+const db = () => t.database.orm;
 const newCustomer = async () => apiClient(t.app, (await makeCustomer(db())).email);
 
 describe('GET /api/events', () => {

@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Logger } from '../ops/log.ts';
-import type { Db } from './client.ts';
-import { products, sellers, users, type Role } from './schema.ts';
+import type { Pool } from '../db/client.ts';
+import type { Role } from '../db/schema.ts';
 
 export const DEMO_PASSWORD = 'orderbell';
 
@@ -44,28 +43,27 @@ const stores = [
 ] as const;
 
 /** Demo accounts and stores, only into a database that has no users yet. */
-export async function seedDemo(db: Db, log?: Logger) {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('orderbell:seed'))`);
-    const [{ n }] = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from users`)) as unknown as [{ n: number }];
+export async function seedDemo(sql: Pool, log?: Logger) {
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('orderbell:seed'))`;
+    const [{ n }] = await tx<[{ n: number }]>`select count(*)::int as n from users`;
     if (n > 0) {
       log?.info('database already has users: demo data not seeded');
       return;
     }
     log?.info('seeding demo data');
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    const ids = new Map<string, string>();
-    for (const p of people) ids.set(p.email, generateIdFromEntropySize(10));
-    await tx.insert(users).values(people.map((p) => ({ ...p, id: ids.get(p.email)!, passwordHash })));
+    const rows = people.map((p) => ({ id: generateIdFromEntropySize(10), role: p.role, name: p.name, email: p.email, phone: p.phone, password_hash: passwordHash }));
+    await tx`insert into users ${tx(rows)}`;
+    const ids = new Map(rows.map((r) => [r.email, r.id]));
     for (const store of stores) {
-      const [seller] = await tx
-        .insert(sellers)
-        .values({ userId: ids.get(store.owner)!, name: store.name, notificationEmail: store.owner })
-        .returning({ id: sellers.id });
-      await tx.insert(products).values([
-        ...store.items.map(([name, price, stock]) => ({ sellerId: seller!.id, name, price, stock })),
-        { sellerId: seller!.id, name: store.inactive, price: 1000, stock: 5, active: false },
-      ]);
+      const [seller] = await tx<[{ id: number }]>`
+        insert into sellers (user_id, name, notification_email) values (${ids.get(store.owner)!}, ${store.name}, ${store.owner}) returning id`;
+      const items = [
+        ...store.items.map(([name, price, stock]) => ({ seller_id: seller.id, name, price, stock, active: true })),
+        { seller_id: seller.id, name: store.inactive, price: 1000, stock: 5, active: false },
+      ];
+      await tx`insert into products ${tx(items)}`;
     }
     log?.info({ users: people.length, stores: stores.length }, 'demo data seeded');
   });
