@@ -36,8 +36,8 @@ export const settings = {
   churnStreams: quick ? 500 : 5_000,
   churnRounds: quick ? 3 : 10,
   /** The streams scenario: idle CPU with this many open, then memory and latency at the most this machine allows (20,000 open files per process). */
-  streamsIdle: quick ? 1_000 : 10_000,
-  streamsMax: quick ? 1_000 : 19_000,
+  streamsIdle: quick ? 300 : 10_000,
+  streamsMax: quick ? 300 : 19_000,
   twoProcessStreams: 1_000,
   twoProcessRate: quick ? 100 : 500,
   /** Heartbeat interval given to the app (its default); the idle window covers at least two. */
