@@ -87,30 +87,46 @@ function actorName(sql: Db, viewer: Viewer) {
   return sql`case u.role when 'seller' then coalesce(s.name, 'The store') when 'admin' then 'Orderbell support' else u.name end`;
 }
 
-const itemsJson = `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
-  'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from order_items i
+/** The lines of the store part `so`, read from `items` (the order_items table, or the placing statement's own rows). */
+const itemsJson = (items = 'order_items') => `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
+  'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from ${items} i
   where i.order_id = so.order_id and i.seller_id = so.seller_id), '[]')`;
 
-/** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
-export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promise<OrderView> {
-  const rows = await sql<OrderView[]>`
+/**
+ * Where an order view is read from: the tables, or the statement that places an order, whose
+ * CTEs return the rows they insert (`returning *`) under these names. One query text for both,
+ * so the answer to POST /api/orders is exactly what GET /api/orders/:id shows.
+ */
+export interface OrderSources {
+  orders: string;
+  sellerOrders: string;
+  items: string;
+  events: string;
+}
+const TABLES: OrderSources = { orders: 'orders', sellerOrders: 'seller_orders', items: 'order_items', events: 'order_events' };
+
+/** The select that reads an order as the viewer may see it (rows of OrderView before `finishOrderView`). */
+export function orderViewSelect(sql: Db, viewer: Viewer, from: OrderSources, where: Fragment) {
+  return sql<OrderView[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status,
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
       o.delivery_address as "deliveryAddress", o.notes, o.payment_method as "paymentMethod", o.total_amount as "totalAmount",
       o.order_date as "orderDate", o.estimated_delivery as "estimatedDelivery", o.created_at as "createdAt", o.updated_at as "updatedAt",
       coalesce((select json_agg(json_build_object('id', so.id, 'sellerId', so.seller_id, 'storeName', s.name, 'status', so.status,
-          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson)}) order by s.name, so.id)
-        from seller_orders so join sellers s on s.id = so.seller_id
+          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson(from.items))}) order by s.name, so.id)
+        from ${sql.unsafe(from.sellerOrders)} so join sellers s on s.id = so.seller_id
         where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}), '[]') as "sellerOrders",
       coalesce((select json_agg(json_build_object('type', e.type, 'status', e.to_status, 'from', e.from_status, 'note', e.note,
           'actor', case when u.id is null then null else json_build_object('name', ${actorName(sql, viewer)}, 'role', u.role) end,
           'storeName', s.name, 'at', e.created_at) order by e.id)
-        from order_events e left join users u on u.id = e.actor_id
-          left join seller_orders so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
+        from ${sql.unsafe(from.events)} e left join users u on u.id = e.actor_id
+          left join ${sql.unsafe(from.sellerOrders)} so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
         where e.order_id = o.id and (e.seller_order_id is null or ${partScope(sql, viewer, 'so.seller_id')})), '[]') as timeline
-    from orders o where o.id = ${orderId} and ${orderScope(sql, viewer)}`;
-  const order = rows[0];
-  if (!order) throw new NotFound('No such order.');
+    from ${sql.unsafe(from.orders)} o where ${where} and ${orderScope(sql, viewer)}`;
+}
+
+/** What the view adds to the rows: all items, a seller's own part standing for the order, and what the viewer may do. */
+export function finishOrderView(order: OrderView, viewer: Viewer): OrderView {
   order.items = order.sellerOrders.flatMap((p) => p.items);
   if (viewer.role === 'seller') {
     // A seller sees their own part: its status and its total stand for the order's.
@@ -123,6 +139,13 @@ export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promis
   for (const part of order.sellerOrders) part.actions = allowedFrom(part.status, actorOf(viewer.role));
   order.canCancel = viewer.role === 'customer' && customerCancelRefusal(order.sellerOrders) === null;
   return order;
+}
+
+/** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
+export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promise<OrderView> {
+  const [order] = await orderViewSelect(sql, viewer, TABLES, sql`o.id = ${orderId}`);
+  if (!order) throw new NotFound('No such order.');
+  return finishOrderView(order, viewer);
 }
 
 /** Every store's part of the order `o` (name, status, subtotal), for lists that summarise orders. */
@@ -242,7 +265,7 @@ async function sellerRows(sql: Db, where: Fragment, limit: number, order = sql`s
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
-      o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson)} as items
+      o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson())} as items
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
     order by ${order} limit ${limit}`;
