@@ -272,12 +272,31 @@ async function sellerRows(sql: Db, where: Fragment, limit: number, order = sql`s
   return rows.map((row) => ({ ...row, actions: allowedFrom(row.status, 'seller') }));
 }
 
-/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */
+/** The seller's parts, optionally of one status. */
+const sellerParts = (sql: Db, viewer: Viewer, status?: Status) =>
+  sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${status ? sql`and so.status = ${status}` : sql``}`;
+
+/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
 export async function sellerOrders(sql: Db, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
   const { range, order } = keyset(sql, 'so.order_id', query);
-  const mine = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${query.status ? sql`and so.status = ${query.status}` : sql``}`;
-  const page = paginate(await sellerRows(sql, sql`${mine} and ${range}`, query.limit + 1, order), query);
-  return position(sql, page, sql`seller_orders so`, 'so.order_id', mine);
+  return paginate(await sellerRows(sql, sql`${sellerParts(sql, viewer, query.status)} and ${range}`, query.limit + 1, order), query);
+}
+
+/**
+ * The page's place among the seller's parts, from the status counts already read for the tabs
+ * (the total), and a count of the parts newer than the page's first, which the first page
+ * (neither cursor nor before) does not need: none are. A big store has tens of thousands of
+ * parts; counting them all again per page cost as much as the rest of the page.
+ */
+export async function withSellerPosition(sql: Db, viewer: Viewer, query: PageQuery, page: Page<SellerOrderRow>, counts: Record<Status, number>): Promise<Page<SellerOrderRow>> {
+  const total = query.status ? counts[query.status] : Object.values(counts).reduce((a, b) => a + b, 0);
+  const first = page.rows[0]?.id;
+  let newer = 0;
+  if (first !== undefined && (query.cursor || query.before)) {
+    [{ newer }] = await sql<[{ newer: number }]>`
+      select count(*)::int as newer from seller_orders so where ${sellerParts(sql, viewer, query.status)} and so.order_id > ${first}`;
+  }
+  return { ...page, position: { from: newer + 1, to: newer + page.rows.length, total } };
 }
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */
@@ -287,12 +306,17 @@ export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): 
   return row;
 }
 
+/** How many of the seller's parts are in each status, as a scalar subquery (a JSON object; read it with `statusCounts`). */
+export const statusCountsOf = (sql: Db, viewer: Viewer) => sql`
+  (select coalesce(json_object_agg(status, n), '{}') from (
+    select status, count(*)::int as n from seller_orders
+    where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status) c)`;
+
+/** Every status with its count, zero for those the store has none of. */
+export const statusCounts = (found: Partial<Record<Status, number>>): Record<Status, number> => ({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...found });
+
 /** How many of the seller's parts are in each status, for the dashboard's tabs. */
 export async function sellerStatusCounts(sql: Db, viewer: Viewer): Promise<Record<Status, number>> {
-  const rows = await sql<{ status: Status; n: number }[]>`
-    select status, count(*)::int as n from seller_orders
-    where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status`;
-  const counts = { pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0 };
-  for (const r of rows) counts[r.status] = r.n;
-  return counts;
+  const [row] = await sql<{ counts: Partial<Record<Status, number>> }[]>`select ${statusCountsOf(sql, viewer)} as counts`;
+  return statusCounts(row!.counts);
 }

@@ -13,8 +13,8 @@ import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
-import { sellerFigures } from './figures.ts';
-import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
+import { sellerDashboard } from './dashboard.ts';
+import { orderFor, sellerOrderRow, sellerStatusCounts } from './queries.ts';
 import { idParam, pageSchema, pathId } from './schemas.ts';
 import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
@@ -60,9 +60,9 @@ export const sellerPages = new Hono<AppEnv>()
   .get('/seller', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const query = parse(pageSchema, c.req.query());
-    // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
-    const after = await latestId(sql, viewer.id);
-    const [counts, list, figures] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query), sellerFigures(sql, viewer)]);
+    const { after, counts, figures, unread, page: list } = await sellerDashboard(sql, viewer, query);
+    // The badge's count was read with the page's other figures; the navigation need not read it again.
+    c.set('navCounts', async () => ({ cart: 0, unread }));
     const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,
