@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { unacknowledgedOf } from '../notifications/alerts.ts';
 import type { Viewer } from './queries.ts';
 
 /**
@@ -64,8 +65,7 @@ export const figureCountsOf = (sql: Db, viewer: Viewer) => sql`
   (select count(*)::int from seller_orders
     where seller_id = (select id from sellers where user_id = ${viewer.id})
       and order_id >= (select id from orders where created_at >= ${todayStart(sql)} order by created_at limit 1)) as "ordersToday",
-  (select count(*)::int from notifications
-    where recipient_id = ${viewer.id} and read_at is null and type = 'order_notification') as unacknowledged`;
+  ${unacknowledgedOf(sql, viewer.id)} as unacknowledged`;
 
 /** A store's figures: the counts, and the median, which looks at the newest CONFIRM_SAMPLE parts and is kept a minute per store. */
 export async function sellerFigures(sql: Db, viewer: Viewer): Promise<SellerFigures> {
