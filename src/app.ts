@@ -1,11 +1,11 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { secureHeaders } from 'hono/secure-headers';
 import { loadSession, refuseCrossOrigin } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import type { AppEnv, Deps } from './env.ts';
+import { bodyLimit } from './http/body.ts';
 import { AppError } from './http/errors.ts';
 import { noStore } from './http/no-store.ts';
 import { onError } from './http/on-error.tsx';
@@ -34,7 +34,8 @@ export function createApp(deps: Deps) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", NONCE],
+        // No nonce: pages have no inline script (decision 011), and a fixed policy is built once, not per request (decision 017).
+        scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
@@ -51,8 +52,8 @@ export function createApp(deps: Deps) {
   app.use('/public/htmx/*', serveStatic({ root: 'node_modules/htmx.org/dist', rewriteRequestPath: (p) => p.replace(/^\/public\/htmx/, ''), ...staticCache }));
   app.use('/public/*', serveStatic({ root: '.', ...staticCache }));
   app.route('/', healthRoutes);
-  app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is over 64 KiB.'); } }));
-  app.use(bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError(413, 'payload_too_large', 'The request body is too large.'); } }));
+  app.use('/api/*', bodyLimit(64 * 1024, 'The request body is over 64 KiB.'));
+  app.use(bodyLimit(256 * 1024, 'The request body is too large.'));
   app.use(loadSession);
   app.use(noStore);
   app.use(navCounts);

@@ -20,7 +20,6 @@ export type AppEnv = {
     user: User | null;
     session: Session | null;
     requestId: string;
-    secureHeadersNonce?: string;
     /** The navigation's counts, read when a whole page renders (src/nav.ts). */
     navCounts?: () => Promise<{ cart: number; unread: number }>;
   };

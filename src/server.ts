@@ -31,7 +31,7 @@ const database = connect(databaseUrl, config.DB_POOL_MAX);
 await runMigrations(database, log);
 if (config.SEED_DEMO ?? !config.DATABASE_URL) await seedDemo(database.sql, log);
 
-const auth = createAuth(database.orm, config.NODE_ENV === 'production');
+const auth = createAuth(database, config.NODE_ENV === 'production');
 const notifications = await startNotifications(database, config, log, { url: databaseUrl });
 const app = createApp({ database, config, log, auth, notifications });
 const drain = new Drain(app.fetch);

@@ -43,7 +43,10 @@ function throughputRows(t: NonNullable<Report['results']['throughput']>): Row[] 
   const rows: Row[] = [];
   for (const [label, r] of Object.entries(t.runs)) {
     rows.push([`Orders/s over HTTP, triggers ${label}`, `${n(r.app.perSecond)} (p50 ${n(r.app.latency.p50)} ms, p99 ${n(r.app.latency.p99)} ms; app ${r.app.appCpuPercent}%, postgres ${r.app.postgresCpuPercent ?? 'n/a'}% of a core; machine ${r.app.machineCpuPercent}% busy)`]);
-    rows.push([`Ceiling through postgres.js, triggers ${label}`, `${n(r.postgresJs.perSecond)} (app = ${pct(r.appOfPostgresJs)})`]);
+    // Issue 16: the app over HTTP reaches 60% of the same transaction through postgres.js with triggers on, 50% with them off.
+    const share = label === 'on' ? 0.6 : 0.5;
+    rows.push([`Ceiling through postgres.js, triggers ${label}`, `${n(r.postgresJs.perSecond)} (app = ${pct(r.appOfPostgresJs)})`,
+      `app >= ${pct(share)} of postgres.js`, r.appOfPostgresJs === null ? null : r.appOfPostgresJs >= share]);
     rows.push([`Ceiling through pgbench, triggers ${label}`, r.pgbench ? `${n(r.pgbench.perSecond)} (app = ${pct(r.appOfPgbench)})` : (t.pgbenchNote ?? 'n/a'),
       label === 'on' ? 'app >= 50% of pgbench' : undefined, label === 'on' && r.appOfPgbench !== null ? r.appOfPgbench >= 0.5 : undefined]);
   }
@@ -87,11 +90,13 @@ function pageRows(p: NonNullable<Report['results']['pages']>): Row[] {
   return p.pages.map((f): Row => {
     const name = `${f.path} at ${n(p.orders)} orders`;
     if (!f.oneAtATime || !f.parallel) return [name, f.note ?? `answered ${f.status}`];
-    const p99Target = f.path.startsWith('/seller') || f.path.startsWith('/admin/orders');
+    // Issue 16: the seller's dashboard p99 under 20 ms and its first page at 1,500 pages/s with 8 in flight.
+    const p99Limit = f.path.startsWith('/seller') ? 20 : f.path.startsWith('/admin/orders') ? 50 : undefined;
+    const p99Target = p99Limit !== undefined;
     const rateTarget = f.path === '/seller';
-    const met = (!p99Target || f.oneAtATime.latency.p99 < 50) && (!rateTarget || f.parallel.perSecond >= 2000);
+    const met = (!p99Target || f.oneAtATime.latency.p99 < p99Limit) && (!rateTarget || f.parallel.perSecond >= 1500);
     return [name, `p50 ${n(f.oneAtATime.latency.p50)} / p99 ${n(f.oneAtATime.latency.p99)} ms one at a time; ${n(f.parallel.perSecond)} pages/s with ${p.parallel} in flight (app ${f.parallel.cpu.processPercent}%, postgres ${f.parallel.cpu.postgresPercent ?? 'n/a'}% of a core)`,
-      [p99Target ? 'p99 < 50 ms' : '', rateTarget ? '>= 2,000/s' : ''].filter(Boolean).join(', ') || undefined, p99Target || rateTarget ? met : undefined];
+      [p99Target ? `p99 < ${p99Limit} ms` : '', rateTarget ? '>= 1,500/s' : ''].filter(Boolean).join(', ') || undefined, p99Target || rateTarget ? met : undefined];
   });
 }
 

@@ -26,19 +26,26 @@ export interface AwaySummaryData {
 /** Orders the summary links to; the rest are counted and summed. */
 const AWAY_LINKS = 10;
 
+/** New orders the seller has not acknowledged, as a scalar subquery (the dashboard reads it with its other figures). */
+export const unacknowledgedOf = (sql: Db, userId: string) =>
+  sql`(select count(*)::int from notifications where recipient_id = ${userId} and read_at is null and type = 'order_notification')`;
+
 /** New orders the seller has not acknowledged (opened, confirmed, marked read): what keeps alerting. */
 export async function unacknowledged(sql: Db, userId: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notifications
-    where recipient_id = ${userId} and read_at is null and type = 'order_notification'`;
+  const [row] = await sql<{ n: number }[]>`select ${unacknowledgedOf(sql, userId)} as n`;
   return row!.n;
 }
 
-/** What public/app.js needs to alert until acknowledged and to sum up an absence (views/alerts.tsx). */
-export const alertSettings = async (sql: Db, config: Config, userId: string): Promise<AlertSettings> => ({
+/** The alert settings, given the unacknowledged count already read. */
+export const alertSettingsFor = (config: Config, unacked: number): AlertSettings => ({
   repeatSeconds: config.ALERT_REPEAT_SECONDS,
   awaySeconds: config.AWAY_SUMMARY_SECONDS,
-  unacked: await unacknowledged(sql, userId),
+  unacked,
 });
+
+/** What public/app.js needs to alert until acknowledged and to sum up an absence (views/alerts.tsx). */
+export const alertSettings = async (sql: Db, config: Config, userId: string): Promise<AlertSettings> =>
+  alertSettingsFor(config, await unacknowledged(sql, userId));
 
 /**
  * The seller's new orders after notification `after` (the newest one the page had when it went

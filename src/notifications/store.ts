@@ -29,10 +29,13 @@ export const noticesAfter = (sql: Db, recipientId: string, after: number, limit:
   sql<Row[]>`select ${columns(sql)} from notifications n
     where n.recipient_id = ${recipientId} and n.id > ${after} order by n.id limit ${limit}`.then(toNotices);
 
+/** The newest id the recipient has, as a scalar subquery (pages read it with their other figures in one statement). */
+export const latestIdOf = (sql: Db, recipientId: string) =>
+  sql`(select coalesce(max(id), 0)::float8 from notifications where recipient_id = ${recipientId})`;
+
 /** The newest id the recipient has, so a stream opened without a cursor starts from now. */
 export async function latestId(sql: Db, recipientId: string): Promise<number> {
-  const [row] = await sql<{ id: number }[]>`
-    select coalesce(max(id), 0)::float8 as id from notifications where recipient_id = ${recipientId}`;
+  const [row] = await sql<{ id: number }[]>`select ${latestIdOf(sql, recipientId)} as id`;
   return row!.id;
 }
 
@@ -77,6 +80,9 @@ export async function markOrderRead(sql: Db, recipientId: string, orderId: numbe
   return row!.marked;
 }
 
+/** The recipient's unread notifications, as a scalar subquery. */
+export const unreadCountOf = (sql: Db, recipientId: string) =>
+  sql`(select count(*)::int from notifications where recipient_id = ${recipientId} and read_at is null)`;
+
 /** The recipient's unread notifications, for the badge. */
-export const unreadCount = async (sql: Db, recipientId: string) =>
-  (await sql<{ n: number }[]>`select count(*)::int as n from notifications where recipient_id = ${recipientId} and read_at is null`)[0]!.n;
+export const unreadCount = async (sql: Db, recipientId: string) => (await sql<{ n: number }[]>`select ${unreadCountOf(sql, recipientId)} as n`)[0]!.n;

@@ -7,11 +7,15 @@ import type { Db, Pool } from '../db/client.ts';
  * rolling the transaction back uncounts the attempt.
  */
 export async function countAttempt(tx: Db, key: string, limit: number, windowSeconds: number): Promise<{ wait: number; id: string | null }> {
-  await tx`select pg_advisory_xact_lock(hashtext(${key}))`;
-  const [counted] = await tx<{ id: string }[]>`
-    insert into rate_limit_hits (key) select ${key}
-    where (select count(*) from rate_limit_hits where key = ${key} and at > now() - make_interval(secs => ${windowSeconds})) < ${limit}
-    returning id`;
+  // Sent together (one round trip); the insert runs after the lock is granted, and its snapshot,
+  // taken then, sees every attempt counted before.
+  const [, [counted]] = await Promise.all([
+    tx`select pg_advisory_xact_lock(hashtext(${key}))`,
+    tx<{ id: string }[]>`
+      insert into rate_limit_hits (key) select ${key}
+      where (select count(*) from rate_limit_hits where key = ${key} and at > now() - make_interval(secs => ${windowSeconds})) < ${limit}
+      returning id`,
+  ]);
   if (counted) return { wait: 0, id: counted.id };
   const [oldest] = await tx<{ wait: number | null }[]>`
     select ceil(extract(epoch from (min(at) + make_interval(secs => ${windowSeconds}) - now())))::int as wait

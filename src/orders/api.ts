@@ -22,7 +22,7 @@ export const orderApi = new Hono<AppEnv>()
       ratePerMinute: config.ORDER_RATE_LIMIT_PER_MINUTE,
     });
     if (placed.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(await orderFor(database.sql, user, placed.id), placed.replayed ? 200 : 201);
+    return c.json(placed.order, placed.replayed ? 200 : 201);
   })
   .get('/api/orders', requireRole('customer'), async (c) => {
     const page = await customerOrders(c.get('deps').database.sql, c.get('user'), parse(pageSchema, c.req.query()));

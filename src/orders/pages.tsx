@@ -75,8 +75,8 @@ export const customerOrderPages = new Hono<AppEnv>()
       const form = { ...props, idempotencyKey: key, values, errors: placed.error.fields, message: placed.error.message };
       return formAgain(c, placed, isPartial(c) ? <CheckoutForm {...form} /> : <CheckoutPage {...form} />);
     }
-    setFlash(c, `Thank you! Your order ${placed.value.orderNumber} is placed.`);
-    const to = `/orders/${placed.value.id}`;
+    setFlash(c, `Thank you! Your order ${placed.value.order.orderNumber} is placed.`);
+    const to = `/orders/${placed.value.order.id}`;
     if (c.req.header('HX-Request') === 'true') {
       c.header('HX-Redirect', to);
       return c.body(null, 200);

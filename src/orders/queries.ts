@@ -87,30 +87,46 @@ function actorName(sql: Db, viewer: Viewer) {
   return sql`case u.role when 'seller' then coalesce(s.name, 'The store') when 'admin' then 'Orderbell support' else u.name end`;
 }
 
-const itemsJson = `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
-  'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from order_items i
+/** The lines of the store part `so`, read from `items` (the order_items table, or the placing statement's own rows). */
+const itemsJson = (items = 'order_items') => `coalesce((select json_agg(json_build_object('productId', i.product_id, 'sellerId', i.seller_id, 'name', i.name,
+  'price', i.price, 'quantity', i.quantity, 'subtotal', i.subtotal) order by i.id) from ${items} i
   where i.order_id = so.order_id and i.seller_id = so.seller_id), '[]')`;
 
-/** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
-export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promise<OrderView> {
-  const rows = await sql<OrderView[]>`
+/**
+ * Where an order view is read from: the tables, or the statement that places an order, whose
+ * CTEs return the rows they insert (`returning *`) under these names. One query text for both,
+ * so the answer to POST /api/orders is exactly what GET /api/orders/:id shows.
+ */
+export interface OrderSources {
+  orders: string;
+  sellerOrders: string;
+  items: string;
+  events: string;
+}
+const TABLES: OrderSources = { orders: 'orders', sellerOrders: 'seller_orders', items: 'order_items', events: 'order_events' };
+
+/** The select that reads an order as the viewer may see it (rows of OrderView before `finishOrderView`). */
+export function orderViewSelect(sql: Db, viewer: Viewer, from: OrderSources, where: Fragment) {
+  return sql<OrderView[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status,
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
       o.delivery_address as "deliveryAddress", o.notes, o.payment_method as "paymentMethod", o.total_amount as "totalAmount",
       o.order_date as "orderDate", o.estimated_delivery as "estimatedDelivery", o.created_at as "createdAt", o.updated_at as "updatedAt",
       coalesce((select json_agg(json_build_object('id', so.id, 'sellerId', so.seller_id, 'storeName', s.name, 'status', so.status,
-          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson)}) order by s.name, so.id)
-        from seller_orders so join sellers s on s.id = so.seller_id
+          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson(from.items))}) order by s.name, so.id)
+        from ${sql.unsafe(from.sellerOrders)} so join sellers s on s.id = so.seller_id
         where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}), '[]') as "sellerOrders",
       coalesce((select json_agg(json_build_object('type', e.type, 'status', e.to_status, 'from', e.from_status, 'note', e.note,
           'actor', case when u.id is null then null else json_build_object('name', ${actorName(sql, viewer)}, 'role', u.role) end,
           'storeName', s.name, 'at', e.created_at) order by e.id)
-        from order_events e left join users u on u.id = e.actor_id
-          left join seller_orders so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
+        from ${sql.unsafe(from.events)} e left join users u on u.id = e.actor_id
+          left join ${sql.unsafe(from.sellerOrders)} so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
         where e.order_id = o.id and (e.seller_order_id is null or ${partScope(sql, viewer, 'so.seller_id')})), '[]') as timeline
-    from orders o where o.id = ${orderId} and ${orderScope(sql, viewer)}`;
-  const order = rows[0];
-  if (!order) throw new NotFound('No such order.');
+    from ${sql.unsafe(from.orders)} o where ${where} and ${orderScope(sql, viewer)}`;
+}
+
+/** What the view adds to the rows: all items, a seller's own part standing for the order, and what the viewer may do. */
+export function finishOrderView(order: OrderView, viewer: Viewer): OrderView {
   order.items = order.sellerOrders.flatMap((p) => p.items);
   if (viewer.role === 'seller') {
     // A seller sees their own part: its status and its total stand for the order's.
@@ -123,6 +139,13 @@ export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promis
   for (const part of order.sellerOrders) part.actions = allowedFrom(part.status, actorOf(viewer.role));
   order.canCancel = viewer.role === 'customer' && customerCancelRefusal(order.sellerOrders) === null;
   return order;
+}
+
+/** One order as the viewer may see it, or NotFound (also for orders they may not know exist). */
+export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promise<OrderView> {
+  const [order] = await orderViewSelect(sql, viewer, TABLES, sql`o.id = ${orderId}`);
+  if (!order) throw new NotFound('No such order.');
+  return finishOrderView(order, viewer);
 }
 
 /** Every store's part of the order `o` (name, status, subtotal), for lists that summarise orders. */
@@ -242,19 +265,38 @@ async function sellerRows(sql: Db, where: Fragment, limit: number, order = sql`s
     select so.order_id::int as id, so.id::int as "sellerOrderId", o.order_number as "orderNumber", so.status, so.subtotal,
       o.order_date as "orderDate", so.updated_at as "updatedAt",
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
-      o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson)} as items
+      o.delivery_address as "deliveryAddress", o.notes, ${sql.unsafe(itemsJson())} as items
     from seller_orders so join orders o on o.id = so.order_id
     where ${where}
     order by ${order} limit ${limit}`;
   return rows.map((row) => ({ ...row, actions: allowedFrom(row.status, 'seller') }));
 }
 
-/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id, with their position. */
+/** The seller's parts, optionally of one status. */
+const sellerParts = (sql: Db, viewer: Viewer, status?: Status) =>
+  sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${status ? sql`and so.status = ${status}` : sql``}`;
+
+/** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
 export async function sellerOrders(sql: Db, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
   const { range, order } = keyset(sql, 'so.order_id', query);
-  const mine = sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${query.status ? sql`and so.status = ${query.status}` : sql``}`;
-  const page = paginate(await sellerRows(sql, sql`${mine} and ${range}`, query.limit + 1, order), query);
-  return position(sql, page, sql`seller_orders so`, 'so.order_id', mine);
+  return paginate(await sellerRows(sql, sql`${sellerParts(sql, viewer, query.status)} and ${range}`, query.limit + 1, order), query);
+}
+
+/**
+ * The page's place among the seller's parts, from the status counts already read for the tabs
+ * (the total), and a count of the parts newer than the page's first, which the first page
+ * (neither cursor nor before) does not need: none are. A big store has tens of thousands of
+ * parts; counting them all again per page cost as much as the rest of the page.
+ */
+export async function withSellerPosition(sql: Db, viewer: Viewer, query: PageQuery, page: Page<SellerOrderRow>, counts: Record<Status, number>): Promise<Page<SellerOrderRow>> {
+  const total = query.status ? counts[query.status] : Object.values(counts).reduce((a, b) => a + b, 0);
+  const first = page.rows[0]?.id;
+  let newer = 0;
+  if (first !== undefined && (query.cursor || query.before)) {
+    [{ newer }] = await sql<[{ newer: number }]>`
+      select count(*)::int as newer from seller_orders so where ${sellerParts(sql, viewer, query.status)} and so.order_id > ${first}`;
+  }
+  return { ...page, position: { from: newer + 1, to: newer + page.rows.length, total } };
 }
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */
@@ -264,12 +306,17 @@ export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): 
   return row;
 }
 
+/** How many of the seller's parts are in each status, as a scalar subquery (a JSON object; read it with `statusCounts`). */
+export const statusCountsOf = (sql: Db, viewer: Viewer) => sql`
+  (select coalesce(json_object_agg(status, n), '{}') from (
+    select status, count(*)::int as n from seller_orders
+    where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status) c)`;
+
+/** Every status with its count, zero for those the store has none of. */
+export const statusCounts = (found: Partial<Record<Status, number>>): Record<Status, number> => ({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...found });
+
 /** How many of the seller's parts are in each status, for the dashboard's tabs. */
 export async function sellerStatusCounts(sql: Db, viewer: Viewer): Promise<Record<Status, number>> {
-  const rows = await sql<{ status: Status; n: number }[]>`
-    select status, count(*)::int as n from seller_orders
-    where seller_id = (select id from sellers where user_id = ${viewer.id}) group by status`;
-  const counts = { pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0 };
-  for (const r of rows) counts[r.status] = r.n;
-  return counts;
+  const [row] = await sql<{ counts: Partial<Record<Status, number>> }[]>`select ${statusCountsOf(sql, viewer)} as counts`;
+  return statusCounts(row!.counts);
 }

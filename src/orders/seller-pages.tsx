@@ -13,10 +13,10 @@ import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
-import { alertSettings, awaySummary } from '../notifications/alerts.ts';
+import { alertSettings, alertSettingsFor, awaySummary } from '../notifications/alerts.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
-import { sellerFigures } from './figures.ts';
-import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
+import { sellerDashboard } from './dashboard.ts';
+import { orderFor, sellerOrderRow, sellerStatusCounts } from './queries.ts';
 import { idParam, pageSchema, pathId } from './schemas.ts';
 import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
@@ -64,9 +64,11 @@ export const sellerPages = new Hono<AppEnv>()
   .get('/seller', async (c) => {
     const { sql, viewer, currency } = ctx(c);
     const query = parse(pageSchema, c.req.query());
-    // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
-    const after = await latestId(sql, viewer.id);
-    const [counts, list, figures, alerts] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query), sellerFigures(sql, viewer), alertsOf(c)]);
+    const { after, counts, figures, unread, page: list } = await sellerDashboard(sql, viewer, query);
+    // The badge's count was read with the page's other figures; the navigation need not read it again.
+    c.set('navCounts', async () => ({ cart: 0, unread }));
+    // So was the unacknowledged count that the alerts start from.
+    const alerts = alertSettingsFor(c.get('deps').config, figures.unacknowledged);
     const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,

@@ -2,7 +2,7 @@ import type { Db, Pool } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound, TooMany } from '../http/errors.ts';
 import { countAttempt } from '../ops/rate-limit.ts';
-import { orderScope, type Viewer } from './queries.ts';
+import { finishOrderView, orderFor, orderScope, orderViewSelect, type OrderSources, type OrderView, type Viewer } from './queries.ts';
 import type { PlaceOrderInput } from './schemas.ts';
 import { actorOf, deriveStatus, refusal } from './status.ts';
 
@@ -20,15 +20,17 @@ export interface PlaceOptions {
 }
 
 export interface Placed {
-  id: number;
-  orderNumber: string;
+  /** The order as its customer sees it, as GET /api/orders/:id shows it. */
+  order: OrderView;
   /** True when the idempotency key matched an order placed earlier. */
   replayed: boolean;
 }
 
 const existing = (sql: Db, customerId: string, key: string) =>
-  sql<{ id: number; orderNumber: string }[]>`
-    select id::int as id, order_number as "orderNumber" from orders where customer_id = ${customerId} and idempotency_key = ${key}`;
+  sql<{ id: number }[]>`select id::int as id from orders where customer_id = ${customerId} and idempotency_key = ${key}`;
+
+/** The placing statement's CTEs, which return the rows they insert, read as an order view (queries.ts). */
+const PLACING: OrderSources = { orders: 'o', sellerOrders: 'parts', items: 'items', events: 'placed' };
 
 /** Merges repeated lines of one product, in product id order (the order rows are locked in). */
 function mergeLines(items: PlaceOrderInput['items']) {
@@ -44,26 +46,33 @@ function mergeLines(items: PlaceOrderInput['items']) {
  * The idempotency key makes a repeated submit return the first order.
  */
 export async function placeOrder(sql: Pool, customer: Customer, input: PlaceOrderInput, opts: PlaceOptions): Promise<Placed> {
+  const viewer: Viewer = { id: customer.id, role: 'customer' };
   const key = opts.idempotencyKey;
+  const replay = async (db: Db, id: number): Promise<Placed> => ({ order: await orderFor(db, viewer, id), replayed: true });
   if (key) {
     const [found] = await existing(sql, customer.id, key);
-    if (found) return { ...found, replayed: true };
+    if (found) return replay(sql, found.id);
   }
   return sql.begin(async (tx) => {
+    // Statements sent together without waiting (postgres.js pipelines them on the transaction's
+    // connection: one write, one round trip) still run one after the other, each with its own
+    // snapshot, so each runs under the locks of those before it.
     if (key) {
-      await tx`select pg_advisory_xact_lock(hashtext(${`order:${customer.id}:${key}`}))`;
-      const [found] = await existing(tx, customer.id, key);
-      if (found) return { ...found, replayed: true };
+      const [, [found]] = await Promise.all([tx`select pg_advisory_xact_lock(hashtext(${`order:${customer.id}:${key}`}))`, existing(tx, customer.id, key)]);
+      if (found) return replay(tx, found.id);
     }
-    // A per-customer limit, counted in this transaction: a refused order rolls back and uncounts itself.
-    const { wait } = await countAttempt(tx, `order:${customer.id}`, opts.ratePerMinute, 60);
+    const lines = mergeLines(input.items);
+    const ids = lines.map((l) => l.productId);
+    // A per-customer limit, counted in this transaction: a refused order rolls back and uncounts
+    // itself. The product rows are locked in id order right after it, in the same round trip.
+    const [{ wait }, products] = await Promise.all([
+      countAttempt(tx, `order:${customer.id}`, opts.ratePerMinute, 60),
+      tx<{ id: number; sellerId: number; name: string; price: number; stock: number; active: boolean }[]>`
+        select id, seller_id as "sellerId", name, price, stock, active from products where id = any(${ids}::int[]) order by id for update`,
+    ]);
     if (wait) throw new TooMany(`You have placed many orders in the last minute. Please wait ${wait} seconds and try again.`, wait);
     // The checkout page builds items from the cart, which a replayed submit finds empty.
     if (!input.items.length) throw new Invalid('Your cart is empty.', { items: 'Add at least one product.' });
-    const lines = mergeLines(input.items);
-    const ids = lines.map((l) => l.productId);
-    const products = await tx<{ id: number; sellerId: number; name: string; price: number; stock: number; active: boolean }[]>`
-      select id, seller_id as "sellerId", name, price, stock, active from products where id = any(${ids}::int[]) order by id for update`;
     const byId = new Map(products.map((p) => [p.id, p]));
     const fields: Record<string, string> = {};
     const priced = lines.map((line, i) => {
@@ -78,33 +87,39 @@ export async function placeOrder(sql: Pool, customer: Customer, input: PlaceOrde
       const msg = short.map((l) => (l.stock ? `only ${l.stock} of ${l.name} left` : `${l.name} is sold out`)).join('; ');
       throw new Conflict(`Not enough stock: ${msg}.`, { items: `Not enough stock: ${msg}.` });
     }
-    const [order] = await tx<{ id: number; orderNumber: string }[]>`
+    // Every write in one statement, which answers with the order as GET /api/orders/:id shows it,
+    // read from the rows its CTEs return (a later statement would be one more round trip).
+    // Data-modifying CTEs run to completion whether or not the answer reads them.
+    const [order] = await tx<OrderView[]>`
       with lines as (
         select * from jsonb_to_recordset(${JSON.stringify(priced)}::jsonb)
           as l("productId" int, "sellerId" int, name text, price int, quantity int)
       ), taken as (
-        update products p set stock = p.stock - l.quantity from lines l where p.id = l."productId" returning p.id
+        update products p set stock = p.stock - l.quantity from lines l where p.id = l."productId"
       ), o as (
         insert into orders (customer_id, customer_name, customer_email, customer_phone, delivery_address, notes,
           total_amount, payment_method, estimated_delivery, idempotency_key)
         values (${customer.id}, ${customer.name}, ${customer.email}, ${input.phone ?? customer.phone}, ${input.deliveryAddress},
           ${input.notes ?? ''}, (select sum(price * quantity) from lines), ${input.paymentMethod},
           now() + make_interval(days => ${opts.deliveryDays}), ${key ?? null})
-        returning id, order_number
+        returning *
       ), items as (
         insert into order_items (order_id, product_id, seller_id, name, price, quantity, subtotal)
         select o.id, l."productId", l."sellerId", l.name, l.price, l.quantity, l.price * l.quantity from o, lines l
+        returning *
       ), parts as (
         insert into seller_orders (order_id, seller_id, subtotal, changed_by)
         select o.id, l."sellerId", sum(l.price * l.quantity), ${customer.id} from o, lines l group by o.id, l."sellerId"
+        returning *
       ), placed as (
         insert into order_events (order_id, actor_id, actor_role, type, to_status)
         select o.id, ${customer.id}, 'customer', 'placed', 'pending' from o
+        returning *
       ), cart as (
         delete from cart_items where user_id = ${customer.id} and product_id in (select "productId" from lines)
       )
-      select o.id::int as id, o.order_number as "orderNumber" from o, (select count(*) from taken) t`;
-    return { ...order!, replayed: false };
+      ${orderViewSelect(tx, viewer, PLACING, tx`true`)}`;
+    return { order: finishOrderView(order!, viewer), replayed: false };
   });
 }
 

@@ -37,7 +37,7 @@ async function build(url: string, database: Database, env: Record<string, string
   const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
   const log = createLogger(config.LOG_LEVEL);
   const notifications = await startNotifications(database, config, log, { url, ...opts });
-  const deps: Deps = { database, config, log, auth: createAuth(database.orm, config.NODE_ENV === 'production'), notifications };
+  const deps: Deps = { database, config, log, auth: createAuth(database, config.NODE_ENV === 'production'), notifications };
   const app = createApp(deps);
   return {
     app,

@@ -1,7 +1,7 @@
 import { connect as tcp, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
-import { testApp, type TestApp } from '../helpers/app.ts';
+import { listen, testApp, type TestApp } from '../helpers/app.ts';
 import { freshDatabase } from '../helpers/db.ts';
 import { apiClient, makeCustomer, makeSeller, signIn } from '../helpers/factories.ts';
 import { startAppProcess, type AppProcess } from '../helpers/process.ts';
@@ -37,6 +37,47 @@ describe('bulk actions take at most 100 orders', () => {
     expect((await seller.form('/seller/bulk', { status: 'confirmed', ids: ids.slice(0, 100) })).status).toBe(303);
     expect(await pending()).toBe(0);
   });
+});
+
+describe('request bodies over the limit get 413 over real HTTP, declared or chunked', () => {
+  let t: TestApp;
+  let served: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    t = await testApp();
+    served = await listen(t.app);
+  });
+  afterAll(async () => {
+    await served.close();
+    await t.close();
+  });
+
+  // The limit reads a declared Content-Length alone and counts a chunked body as it streams (src/http/body.ts).
+  const chunked = (bytes: number) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let sent = 0; sent < bytes; sent += 16_384) controller.enqueue(new Uint8Array(Math.min(16_384, bytes - sent)).fill(32));
+        controller.close();
+      },
+    });
+  const cases: [string, number, string][] = [
+    ['/api/orders', 64 * 1024, 'over 64 KiB'],
+    ['/login', 256 * 1024, 'too large'],
+  ];
+  for (const [path, limit, words] of cases) {
+    it(`${path}: a body of ${limit + 1} bytes is refused, with or without Content-Length`, async () => {
+      const customer = await apiClient(t.app, (await makeCustomer(t.database.orm)).email);
+      const headers = { 'content-type': 'application/json', origin: served.origin, authorization: `Bearer ${customer.token}` };
+      const declared = await fetch(`${served.origin}${path}`, { method: 'POST', headers, body: ' '.repeat(limit + 1) });
+      const streamed = await fetch(`${served.origin}${path}`, { method: 'POST', headers, body: chunked(limit + 1), duplex: 'half' } as RequestInit);
+      for (const res of [declared, streamed]) {
+        expect(res.status).toBe(413);
+        expect(await res.text()).toContain(words);
+      }
+      // At the limit, the body reaches the handler (which finds it is no valid JSON).
+      const fits = await fetch(`${served.origin}${path}`, { method: 'POST', headers, body: ' '.repeat(limit) });
+      expect(fits.status).not.toBe(413);
+    });
+  }
 });
 
 /** A raw HTTP/1.1 connection, to send a request as slowly as we like. */

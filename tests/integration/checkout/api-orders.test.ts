@@ -40,6 +40,27 @@ describe('POST /api/orders', () => {
     expect([await stockOf(a.products[0]!.id), await stockOf(b.products[0]!.id), await stockOf(b.products[1]!.id)]).toEqual([2, 5, 8]);
   });
 
+  it('answers with the order exactly as GET /api/orders/:id shows it, byte for byte, for a new and for a replayed order', async () => {
+    // The POST answers from the placing statement's own rows (decision 017): this holds it to the GET's contract.
+    const a = await makeSeller(t.database.orm, [{ price: 1250, stock: 9 }, { price: 99, stock: 9 }]);
+    const b = await makeSeller(t.database.orm, [{ price: 4000, stock: 9 }]);
+    const c = await customer();
+    const body = {
+      items: [{ productId: b.products[0]!.id, quantity: 1 }, { productId: a.products[1]!.id, quantity: 3 }, { productId: a.products[0]!.id, quantity: 2 }],
+      deliveryAddress: address,
+      phone: '+44 117 496 0123',
+      notes: 'Leave with "the neighbour" <next door>',
+    };
+    const placed = await c.json('POST', '/api/orders', body, { 'idempotency-key': 'same-as-get-789' });
+    expect(placed.status).toBe(201);
+    const sent = await placed.text();
+    const { id } = JSON.parse(sent) as OrderView;
+    expect(sent).toBe(await (await c.get(`/api/orders/${id}`)).text());
+    const replayed = await c.json('POST', '/api/orders', body, { 'idempotency-key': 'same-as-get-789' });
+    expect(replayed.status).toBe(200);
+    expect(await replayed.text()).toBe(sent);
+  });
+
   it('gives the last three units to exactly three of ten concurrent buyers; the others get 409 naming the product', async () => {
     const s = await makeSeller(t.database.orm, [{ stock: 3, name: 'Copper Kettle' }]);
     const buyers = await Promise.all(Array.from({ length: 10 }, customer));

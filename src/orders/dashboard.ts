@@ -1,0 +1,36 @@
+import type { Db } from '../db/client.ts';
+import type { Status } from '../db/schema.ts';
+import { latestIdOf, unreadCountOf } from '../notifications/store.ts';
+import { figureCountsOf, medianToConfirm, type SellerFigures } from './figures.ts';
+import { sellerOrders, statusCounts, statusCountsOf, withSellerPosition, type Page, type SellerOrderRow, type Viewer } from './queries.ts';
+import type { PageQuery } from './schemas.ts';
+
+/** Everything the seller's dashboard shows. */
+export interface SellerDashboardData {
+  /** The newest notification id when the page was read: its stream replays from there. */
+  after: number;
+  counts: Record<Status, number>;
+  figures: SellerFigures;
+  /** Unread notifications, for the navigation's badge. */
+  unread: number;
+  page: Page<SellerOrderRow>;
+}
+
+/**
+ * /seller in two round trips instead of seven (docs/decisions/017): the newest notification id,
+ * the tab counts, the badge and the figures in one statement, then the page of rows. The rows
+ * are read after that id, so a notice committed in between is replayed (the upsert drops the
+ * double), never lost. The page's position comes from the tab counts (withSellerPosition).
+ */
+export async function sellerDashboard(sql: Db, viewer: Viewer, query: PageQuery): Promise<SellerDashboardData> {
+  const [[facts], median] = await Promise.all([
+    sql<{ after: number; counts: Partial<Record<Status, number>>; unread: number; ordersToday: number; unacknowledged: number }[]>`
+      select ${latestIdOf(sql, viewer.id)} as after, ${statusCountsOf(sql, viewer)} as counts, ${unreadCountOf(sql, viewer.id)} as unread,
+        ${figureCountsOf(sql, viewer)}`,
+    medianToConfirm(sql, viewer),
+  ]);
+  const { after, unread, ordersToday, unacknowledged } = facts!;
+  const counts = statusCounts(facts!.counts);
+  const page = await withSellerPosition(sql, viewer, query, await sellerOrders(sql, viewer, query), counts);
+  return { after, counts, figures: { ordersToday, unacknowledged, ...median }, unread, page };
+}
