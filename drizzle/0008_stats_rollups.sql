@@ -25,6 +25,7 @@ ALTER TABLE "part_confirmations" ADD CONSTRAINT "part_confirmations_seller_id_se
 ALTER TABLE "store_day_figures" ADD CONSTRAINT "store_day_figures_seller_id_sellers_id_fk" FOREIGN KEY ("seller_id") REFERENCES "public"."sellers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "part_confirmations_seller_idx" ON "part_confirmations" USING btree ("seller_id","placed_at","confirmed_at");--> statement-breakpoint
 CREATE INDEX "store_day_figures_seller_idx" ON "store_day_figures" USING btree ("seller_id","day");--> statement-breakpoint
+CREATE INDEX "sellers_name_lower_idx" ON "sellers" USING btree (lower("name") text_pattern_ops);--> statement-breakpoint
 -- The stats' daily rollups (decision 018), kept by triggers whose bodies live in drizzle/functions
 -- (decision 013). The stubs here raise instead of returning NULL: between this migration's commit
 -- and the function files' (the next step of the same start), a write by another process must fail

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { partsJson, summarise, type Page, type PartsSummary } from '../orders/queries.ts';
-import type { OrderFilters } from './schemas.ts';
+import type { ListFilters } from './schemas.ts';
 
 export const ADMIN_PAGE_SIZE = 50;
 
@@ -30,7 +30,7 @@ const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch
  * The status filter looks at store parts, as the sellers' tabs do: with a store, that store's
  * part; without one, any part of the order.
  */
-function where(sql: Db, f: OrderFilters) {
+function where(sql: Db, f: ListFilters) {
   const parts = [sql`true`];
   if (f.store || f.status) {
     const part = [f.store ? sql`seller_id = ${f.store}` : sql`true`, f.status ? sql`status = ${f.status}` : sql`true`];
@@ -45,7 +45,7 @@ function where(sql: Db, f: OrderFilters) {
 }
 
 /** A row's keyset cursor under a sort: its id, or "total.id" when sorting by total. */
-const keyOf = (f: OrderFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) => (f.sort === 'total' ? `${row.totalAmount}.${row.id}` : String(row.id));
+const keyOf = (f: ListFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) => (f.sort === 'total' ? `${row.totalAmount}.${row.id}` : String(row.id));
 
 /**
  * Sorting with its keyset: the total sort pages by (total, id), served by orders_total_idx, the
@@ -53,7 +53,7 @@ const keyOf = (f: OrderFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) 
  * ahead of it walking away from the key (so each page is one index range) and the page is turned
  * round afterwards. `ahead` picks the rows that come before a key in the sort's order (the rank).
  */
-function ordering(sql: Db, f: OrderFilters) {
+function ordering(sql: Db, f: ListFilters) {
   const total = f.sort === 'total';
   const column = total ? sql`(o.total_amount, o.id)` : sql`o.id`;
   const value = (key: string) => {
@@ -73,7 +73,7 @@ function ordering(sql: Db, f: OrderFilters) {
 
 type AdminRecord = Omit<AdminOrderRow, keyof PartsSummary> & Pick<PartsSummary, 'parts'>;
 
-function filtered(sql: Db, f: OrderFilters, limit?: number) {
+function filtered(sql: Db, f: ListFilters, limit?: number) {
   const { after, by } = ordering(sql, f);
   return sql<AdminRecord[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
@@ -85,7 +85,7 @@ function filtered(sql: Db, f: OrderFilters, limit?: number) {
 }
 
 /** One page of the admin's order list (admins see every order), both ways, with its position. */
-export async function adminOrders(sql: Db, f: OrderFilters): Promise<AdminPage> {
+export async function adminOrders(sql: Db, f: ListFilters): Promise<AdminPage> {
   const rows = (await filtered(sql, f, ADMIN_PAGE_SIZE + 1)).map(summarise);
   const more = rows.length > ADMIN_PAGE_SIZE;
   const page = rows.slice(0, ADMIN_PAGE_SIZE);
@@ -108,11 +108,9 @@ export async function adminOrders(sql: Db, f: OrderFilters): Promise<AdminPage> 
 }
 
 /** Every order matching the filters, read in batches so a large export never sits in memory. */
-export async function* allFilteredOrders(sql: Db, f: OrderFilters): AsyncGenerator<AdminOrderRow[]> {
+export async function* allFilteredOrders(sql: Db, f: ListFilters): AsyncGenerator<AdminOrderRow[]> {
   for await (const batch of filtered(sql, { ...f, cursor: undefined, before: undefined }).cursor(500)) yield batch.map(summarise);
 }
-
-export const storeList = (sql: Db) => sql<{ id: number; name: string }[]>`select id, name from sellers order by name, id`;
 
 export interface OutboxRow {
   id: number;

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
-import { Invalid } from '../http/errors.ts';
 import type { StatsFilters } from './schemas.ts';
+import type { Store } from './stores.ts';
 
 export interface DayFigures {
   day: string;
@@ -20,10 +20,6 @@ export interface ConfirmTime {
   storeName: string;
   medianSeconds: number;
   confirmed: number;
-}
-export interface Store {
-  id: number;
-  name: string;
 }
 export interface Stats {
   from: string;
@@ -47,27 +43,6 @@ export interface Stats {
 
 /** Bounded, so the page stays small with 10,000 stores. */
 export const STORE_ROWS = 20;
-
-/**
- * The store a stats form names: its number (#12 or 12), its exact name, or the one store whose name
- * starts with the text. Anything else is a field message listing a few matches, never a long list.
- */
-export async function findStore(sql: Db, text: string): Promise<Store> {
-  const number = /^#?(\d{1,9})$/.exec(text)?.[1];
-  const rows = number
-    ? await sql<Store[]>`select id, name from sellers where id = ${Number(number)}`
-    : await sql<Store[]>`
-        select id, name from sellers
-        where lower(name) = lower(${text}) or lower(name) like lower(${text.replace(/[\\%_]/g, '\\$&')}) || '%'
-        order by lower(name) = lower(${text}) desc, name, id limit 6`;
-  const exact = rows.filter((s) => s.name.toLowerCase() === text.toLowerCase());
-  if (rows.length === 1 || exact.length === 1) return exact[0] ?? rows[0]!;
-  if (!rows.length) throw new Invalid('Please correct the highlighted fields.', { store: `No store is called “${text}” or has that number.` });
-  const listed = rows.slice(0, 5).map((s) => `${s.name} (#${s.id})`).join(', ');
-  throw new Invalid('Please correct the highlighted fields.', {
-    store: `Several stores match: ${listed}${rows.length > 5 ? ', …' : ''}. Type more of the name or the store's number.`,
-  });
-}
 
 /**
  * The admin's figures for a range of UTC days and optionally one store, in one query over the daily

@@ -69,7 +69,11 @@ export const sellers = pgTable(
     notificationEmail: text('notification_email').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('sellers_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('sellers_user_idx').on(t.userId),
+    // The admin's store search finds stores by the start of their name (src/admin/stores.ts).
+    index('sellers_name_lower_idx').on(sql`lower(${t.name}) text_pattern_ops`),
+  ],
 );
 
 export const products = pgTable(

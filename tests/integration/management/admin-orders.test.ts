@@ -54,6 +54,44 @@ describe('the admin order list', () => {
     expect(await list('status=&store=&from=&to=&q=&sort=')).toHaveLength(4);
   });
 
+  it('takes the store as a number, a label or the start of its name, links by number, and never lists every store', async () => {
+    const byId = await list(`store=${A.store.id}`);
+    expect(byId).toEqual([o.four!.orderNumber, o.three!.orderNumber, o.one!.orderNumber]);
+    const label = `${A.store.name} (#${A.store.id})`;
+    for (const typed of [`#${A.store.id}`, A.store.name, A.store.name.toUpperCase(), A.store.name.slice(0, -2), label]) {
+      expect(await list(`store=${encodeURIComponent(typed)}`), typed).toEqual(byId);
+    }
+    // The field shows the store it resolved to; the CSV link names it by number.
+    const html = await (await admin.get(`/admin/orders?store=${encodeURIComponent(A.store.name.slice(0, -2))}&status=pending`)).text();
+    expect(html).toContain(`value="${label}"`);
+    expect(html).toContain(`href="/admin/orders.csv?store=${A.store.id}&amp;status=pending"`);
+    // Several or no stores: the form again with the message at the field, naming a few matches.
+    const several = await admin.get('/admin/orders?store=Store');
+    expect(several.status).toBe(422);
+    const text = await several.text();
+    expect(text).toContain('Several stores match');
+    expect(text).toContain(label);
+    const none = await admin.get('/admin/orders?store=No%20such%20shop');
+    expect(none.status).toBe(422);
+    expect(await none.text()).toContain('No store is called “No such shop”');
+    // A store without orders is in no page of the list: the filter is a search, not a list of stores.
+    const idle = await makeSeller(t.database.orm, [{}]);
+    expect(await (await admin.get('/admin/orders')).text()).not.toContain(idle.store.name);
+  });
+
+  it('suggests stores as the store field is typed in, each a link to the list with the other filters kept', async () => {
+    const field = await (await admin.get('/admin/orders')).text();
+    expect(field).toMatch(/<input id="f-store" name="store" type="search"[^>]*hx-get="\/admin\/store-matches"[^>]*hx-include="closest form"/);
+    const matches = await (await admin.get(`/admin/store-matches?q=&status=pending&store=${encodeURIComponent(A.store.name.slice(0, -2))}&sort=newest`)).text();
+    expect(matches).toContain(`<a href="/admin/orders?status=pending&amp;store=${A.store.id}&amp;sort=newest">${A.store.name} (#${A.store.id})</a>`);
+    expect(matches).not.toContain(B.store.name);
+    const both = await (await admin.get('/admin/store-matches?store=store')).text();
+    expect(both).toContain(`store=${A.store.id}`);
+    expect(both).toContain(`store=${B.store.id}`);
+    expect(await (await admin.get(`/admin/store-matches?store=${B.store.id}`)).text()).toContain(`${B.store.name} (#${B.store.id})`);
+    expect(await (await admin.get('/admin/store-matches?store=zzz')).text()).toContain('No store has that number or a name starting with');
+  });
+
   it('finds an order by its number (any case, with or without OB-), the customer email or phone', async () => {
     const n = o.two!.orderNumber;
     expect(await list(`q=${n}`)).toEqual([n]);
