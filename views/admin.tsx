@@ -1,6 +1,6 @@
 import type { OrderFilters } from '../src/admin/schemas.ts';
 import type { AdminPage, OutboxRow } from '../src/admin/service.ts';
-import type { Store } from '../src/admin/stores.ts';
+import type { Store } from '../src/admin/store-search.ts';
 import type { Child } from 'hono/jsx';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
 import { dateOnly, dateTime, money } from './format.ts';

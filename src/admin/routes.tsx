@@ -17,7 +17,7 @@ import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
 import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox } from './service.ts';
 import { stats } from './stats.ts';
-import { findStore, storeMatches } from './stores.ts';
+import { findStore, storeMatches } from './store-search.ts';
 
 type C = Context<SignedInEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user') });

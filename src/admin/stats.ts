@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
 import type { StatsFilters } from './schemas.ts';
-import type { Store } from './stores.ts';
+import type { Store } from './store-search.ts';
 
 export interface DayFigures {
   day: string;

@@ -71,7 +71,7 @@ export const sellers = pgTable(
   },
   (t) => [
     uniqueIndex('sellers_user_idx').on(t.userId),
-    // The admin's store search finds stores by the start of their name (src/admin/stores.ts).
+    // The admin's store search finds stores by the start of their name (src/admin/store-search.ts).
     index('sellers_name_lower_idx').on(sql`lower(${t.name}) text_pattern_ops`),
   ],
 );

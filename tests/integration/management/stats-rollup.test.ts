@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stats, STORE_ROWS, type Stats } from '../../../src/admin/stats.ts';
-import type { Store } from '../../../src/admin/stores.ts';
+import type { Store } from '../../../src/admin/store-search.ts';
 import type { Database, Db } from '../../../src/db/client.ts';
 import { migrationsFolder } from '../../../src/db/migrate.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../../../src/db/schema.ts';
