@@ -18,7 +18,7 @@ const keyset = z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, '
 export const orderFiltersSchema = z
   .object({
     status: z.preprocess(blank, z.enum(SELLER_ORDER_STATUSES, { error: 'Choose a status from the list.' }).optional()),
-    // A store by number, label ("Name (#12)") or the start of its name; the route resolves it to one id (stores.ts).
+    // A store by number, label ("Name (#12)") or the start of its name; the route resolves it to one id (store-search.ts).
     store: z.preprocess(blank, z.string().trim().max(100, 'Store has at most 100 characters.').optional()),
     from: day('From'),
     to: day('To'),
