@@ -22,7 +22,9 @@
    * stream; messages arrive from it), `connecting`, `live`, `reconnecting` (this tab holds it),
    * `paused` (the tab is frozen or in the back-forward cache and takes no part), `signed-out` (the
    * session ended: the stream is refused, nothing is retried). Each change is
-   * dispatched as `orderbell:live:phase`.
+   * dispatched as `orderbell:live:phase`, with `stream`: the state of the browser's one stream as
+   * this tab knows it (its own phase while it holds the stream, else what the holding tab last
+   * said), and `since`: when that stream was lost, while it is reconnecting (app.js's status strip).
    */
   class LiveStream {
     constructor(element) {
@@ -38,6 +40,8 @@
       this.recentFrom = 0; // `recent` holds every message after this id
       this.retryDelay = 0;
       this.swaps = Promise.resolve();
+      this.stream = 'connecting';
+      this.since = 0;
       this.channel = shared ? new BroadcastChannel(LOCK) : null;
       this.channel?.addEventListener('message', (event) => this.onChannel(event.data));
     }
@@ -165,9 +169,20 @@
 
     onChannel(note) {
       if (note.type === 'message') this.apply(note.id, note.data);
-      else if (note.type === 'signed-out') showSignedOut();
+      else if (note.type === 'signed-out') {
+        showSignedOut();
+        this.stream = 'signed-out';
+        this.announce();
+      }
       else if (note.type === 'holder' && !this.holding && this.phase !== 'paused') this.say({ type: 'hello', after: this.applied });
-      else if (note.type === 'hello' && this.holding) this.catchUp(note.after);
+      else if (note.type === 'hello' && this.holding) {
+        this.catchUp(note.after);
+        this.say({ type: 'stream', stream: this.stream, since: this.since });
+      } else if (note.type === 'stream' && !this.holding) {
+        this.stream = note.stream;
+        this.since = note.since;
+        this.announce();
+      }
     }
 
     /** Swaps a message's fragments into this page once, in order of arrival; ids this page already shows are skipped. */
@@ -185,7 +200,14 @@
     }
 
     announce() {
-      document.dispatchEvent(new CustomEvent('orderbell:live:phase', { detail: { phase: this.phase, holder: this.holding } }));
+      if (this.holding || this.phase === 'signed-out') {
+        if (this.phase === 'reconnecting' && this.stream !== 'reconnecting') this.since = Date.now();
+        if (this.phase !== 'reconnecting') this.since = 0;
+        this.stream = this.phase;
+        if (this.holding) this.say({ type: 'stream', stream: this.stream, since: this.since });
+      }
+      const detail = { phase: this.phase, holder: this.holding, stream: this.stream, since: this.since };
+      document.dispatchEvent(new CustomEvent('orderbell:live:phase', { detail }));
     }
   }
 

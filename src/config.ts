@@ -29,6 +29,12 @@ const schema = z.object({
   DELIVERY_DAYS: int(5),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code such as USD').default('USD'),
   NOTIFY_EMAIL_AFTER_SECONDS: int(120),
+  // The fallback email's delay while no seller of the store has a page open (decision 015).
+  NOTIFY_EMAIL_OFFLINE_SECONDS: int(15),
+  // How often a seller's browser chimes again (and flashes its title) for an unacknowledged new order.
+  ALERT_REPEAT_SECONDS: int(30, 1),
+  // Hidden or disconnected at least this long: the dashboard sums up what arrived meanwhile.
+  AWAY_SUMMARY_SECONDS: int(300, 1),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().default('Orderbell <orders@orderbell.test>'),
   SSE_HEARTBEAT_SECONDS: int(15, 1),

@@ -60,6 +60,7 @@ function Nav({ viewer, cartCount = 0, unread = 0 }: Pick<LayoutProps, 'viewer' |
       {viewer.role === 'admin' && (
         <>
           <a href="/admin/orders">Orders</a>
+          <a href="/admin/stores">Stores</a>
           <a href="/admin/stats">Stats</a>
           <a href="/admin/delivery">Delivery</a>
           <a href="/admin/outbox">Email outbox</a>

@@ -1,4 +1,6 @@
 import type { Child } from 'hono/jsx';
+import type { AlertSettings } from '../src/notifications/alerts.ts';
+import { AlertState, StatusStrip, alertAttributes } from './alerts.tsx';
 
 /**
  * Live updates: the element public/live.js finds to take part in the browser's one event stream
@@ -21,29 +23,17 @@ export const Notice = ({ id, type, children }: { id: number; type: string; child
 );
 
 /**
- * The seller's live bar: the stream, the sound and desktop-notification switches (they need
- * JavaScript, so public/app.js reveals them), and "Mark all read", a plain form up to the newest
- * notification the page showed (app.js moves it along as messages arrive).
+ * The seller's live bar: the stream (with the alert settings), the status strip (connection, sound,
+ * desktop notifications; views/alerts.tsx), the "while you were away" summary's place, and "Mark
+ * all read", a plain form up to the newest notification the page showed (app.js moves it along as
+ * messages arrive).
  */
-export const SellerLiveBar = ({ after }: { after: number }) => (
-  <div id="seller-live" class="live-bar" {...liveStream(after)}>
+export const SellerLiveBar = ({ after, alerts }: { after: number; alerts: AlertSettings }) => (
+  <div id="seller-live" class="live-bar" {...liveStream(after)} {...alertAttributes(alerts)}>
+    <AlertState unacked={alerts.unacked} />
+    <div id="away-summary" aria-live="polite"></div>
     <div class="live-controls">
-      <span class="live-switch" hidden>
-        <button type="button" id="sound-toggle" class="secondary" aria-describedby="sound-state">
-          Enable sound
-        </button>{' '}
-        <span id="sound-state" class="muted">
-          Sound is off
-        </span>
-      </span>
-      <span class="live-switch" hidden>
-        <button type="button" id="desktop-toggle" class="secondary" aria-pressed="false" aria-describedby="desktop-state">
-          Desktop notifications
-        </button>{' '}
-        <span id="desktop-state" class="muted">
-          Off
-        </span>
-      </span>
+      <StatusStrip />
       <form method="post" action="/notifications/read" class="inline">
         <input type="hidden" name="upTo" value={after ? String(after) : ''} />
         <input type="hidden" name="next" value="/seller" />

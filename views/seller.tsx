@@ -6,7 +6,8 @@ import type { BulkOutcome } from '../src/orders/seller-bulk.ts';
 import { count, dateTime, duration } from './format.ts';
 import { STATUSES, STATUS_LABEL, StatusBadge, Timeline, TimelineUpdate } from './timeline.tsx';
 import { ItemsTable } from './items.tsx';
-import { UnreadBadge } from './layout.tsx';
+import type { AlertSettings } from '../src/notifications/alerts.ts';
+import { AlertState, AlertStateUpdate, BadgeUpdate, alertAttributes } from './alerts.tsx';
 import { LiveNotices, Notice, liveStream } from './live.tsx';
 import { Pager, type PageLink } from './pager.tsx';
 
@@ -180,11 +181,6 @@ interface LiveProps {
   noticeId: number;
 }
 
-const BadgeUpdate = ({ unread }: { unread: number }) => (
-  <hx-partial hx-target="#unread-badge" hx-swap="outerHTML">
-    <UnreadBadge count={unread} />
-  </hx-partial>
-);
 
 /**
  * The live message for a new order. The row goes in with htmx's upsert swap (hx-upsert.js): a row
@@ -192,8 +188,9 @@ const BadgeUpdate = ({ unread }: { unread: number }) => (
  * `?after=` can both hold an order placed while the page was read), and a new one goes in by id,
  * newest first. Only a list that shows the newest orders (`data-new-orders`) takes it.
  */
-export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId }: LiveProps) => (
+export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId, unacked }: LiveProps & { unacked: number }) => (
   <>
+    <AlertStateUpdate unacked={unacked} />
     <hx-upsert hx-target="#seller-orders[data-new-orders]" sort="desc">
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-upsert>
@@ -313,13 +310,14 @@ export function SellerDashboard({ counts, status, page, currency, live, takesNew
  * The seller's part of one order, with its timeline. `after`: the seller's newest notification id
  * when the page was read; its stream keeps the row, the timeline and the badge live from there.
  */
-export const SellerOrderPage = ({ row, currency, timeline, after }: { row: Row; currency: string; timeline: TimelineEntry[]; after: number }) => (
+export const SellerOrderPage = ({ row, currency, timeline, after, alerts }: { row: Row; currency: string; timeline: TimelineEntry[]; after: number; alerts: AlertSettings }) => (
   <section class="seller-order-page" aria-labelledby="order-title">
     <p>
       <a href="/seller">← All orders</a>
     </p>
     <h1 id="order-title">Order {row.orderNumber}</h1>
-    <div id="seller-live" {...liveStream(after)}>
+    <div id="seller-live" {...liveStream(after)} {...alertAttributes(alerts)}>
+      <AlertState unacked={alerts.unacked} />
       <LiveNotices id="live-notices" />
     </div>
     <div id="seller-message" role="status" aria-live="polite"></div>

@@ -1,7 +1,8 @@
 -- The constraint trigger seller_orders_notify (deferred to commit time) runs this for each new or
 -- status-changed seller order. A new seller order tells the store's owner about the order. A
 -- status change tells the customer (and also 'order_confirmed' when it became confirmed), and the
--- store's owner when someone else (the customer or an admin) made the change.
+-- store's owner when someone else (the customer or an admin) made the change; a change by the
+-- store itself acknowledges the order for it.
 CREATE OR REPLACE FUNCTION orderbell_seller_order_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   o orders%ROWTYPE;
@@ -27,6 +28,12 @@ BEGIN
     END IF;
     IF NEW.changed_by IS DISTINCT FROM store.user_id THEN
       PERFORM orderbell_notify(store.user_id, 'order_status_update', o.id, NEW.id, body);
+    ELSE
+      -- The store changing its own part (confirming it, say) acknowledges its notifications about
+      -- the order (orderbell_mark_read, decision 015). Here, after orderbell_lock_recipients took
+      -- every lock of the order in its sorted order: marking read earlier in the transaction would
+      -- take the store's lock out of that order and could deadlock with a checkout by the same customer.
+      PERFORM orderbell_mark_read(store.user_id, NULL, o.id);
     END IF;
   END IF;
   RETURN NULL;

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { AdminOrderPage, AdminOrdersPage, OutboxPage, StoreMatches } from '../../views/admin.tsx';
 import { DeliveryPage } from '../../views/delivery.tsx';
 import { StatsPage } from '../../views/stats.tsx';
+import { StoresPage } from '../../views/stores.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { formBody } from '../http/body.ts';
 import type { AppEnv, SignedInEnv } from '../env.ts';
@@ -14,10 +15,11 @@ import { orderFor } from '../orders/queries.ts';
 import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
-import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema } from './schemas.ts';
+import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema, storesQuerySchema } from './schemas.ts';
 import { adminOrders, allFilteredOrders, outbox } from './service.ts';
 import { stats } from './stats.ts';
 import { findStore, storeMatches } from './store-search.ts';
+import { storesPage } from './stores.ts';
 
 type C = Context<SignedInEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user') });
@@ -117,6 +119,12 @@ export const adminRoutes = new Hono<AppEnv>()
     });
     if (!read.ok) return formAgain(c, read, <StatsPage stats={null} values={values} errors={read.error.fields ?? { store: read.error.message }} currency={currency} />);
     return page(c, 'Stats', <StatsPage stats={read.value} values={values} currency={currency} />);
+  })
+  .get('/admin/stores', async (c) => {
+    const values = c.req.query();
+    const read = await attempt(() => storesPage(deps(c).sql, c.get('deps').config.SSE_HEARTBEAT_SECONDS, parse(storesQuerySchema, values)));
+    if (!read.ok) return formAgain(c, read, <StoresPage filters={values} page={{ rows: [], nextCursor: null }} errors={read.error.fields ?? { q: read.error.message }} />);
+    return page(c, 'Stores', <StoresPage filters={values} page={read.value} />);
   })
   .get('/admin/delivery', async (c) => page(c, 'Notification delivery', <DeliveryPage health={await deliveryHealth(deps(c).sql)} />))
   .get('/admin/outbox', async (c) => {

@@ -75,3 +75,16 @@ export const statsFiltersSchema = z
   .refine((f) => f.from <= f.to, { path: ['to'], message: 'To must be on or after From.' })
   .refine((f) => f.from > f.to || daysBetween(f.from, f.to) <= STATS_MAX_DAYS, { path: ['from'], message: `Choose at most ${STATS_MAX_DAYS} days.` });
 export type StatsFilters = z.infer<typeof statsFiltersSchema>;
+
+export const STORE_SHOWS = ['all', 'online', 'waiting'] as const;
+
+/** /admin/stores: a search (store name or number, seller name or email), who to show, and a page. */
+export const storesQuerySchema = z
+  .object({
+    q: z.preprocess(blank, z.string().trim().max(100, 'Search has at most 100 characters.').optional()),
+    show: z.preprocess(blank, z.enum(STORE_SHOWS, { error: 'Show all stores, those online, or those with orders waiting.' }).default('all')),
+    cursor: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
+    before: z.preprocess(blank, idSchema('int4', 'That page link is broken.').optional()),
+  })
+  .refine((f) => !(f.cursor && f.before), { path: ['before'], message: 'Give cursor or before, not both.' });
+export type StoresQuery = z.infer<typeof storesQuerySchema>;

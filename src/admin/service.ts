@@ -20,7 +20,7 @@ export interface AdminOrderRow extends PartsSummary {
 export type AdminPage = Page<AdminOrderRow, string>;
 
 /** A search word as a LIKE pattern for "contains", with LIKE's own wildcards taken literally. */
-const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+export const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
  * The WHERE clause of the filters. Each filter can use an index: store and status through

@@ -20,7 +20,10 @@ export type Role = (typeof ROLES)[number];
 export const SELLER_ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 export type Status = (typeof SELLER_ORDER_STATUSES)[number];
 // order_seen: the store opened the order (the customer's timeline shows it live).
-export const NOTIFICATION_TYPES = ['order_notification', 'order_status_update', 'order_confirmed', 'order_seen'] as const;
+// notifications_read: the recipient acknowledged (read) some of theirs on one tab or device; it
+// reaches their other streams so that they stop alerting. It is written already read, about no
+// order or one (drizzle/functions/orderbell_mark_read.sql).
+export const NOTIFICATION_TYPES = ['order_notification', 'order_status_update', 'order_confirmed', 'order_seen', 'notifications_read'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const PAYMENT_METHODS = ['cash_on_delivery'] as const;
 
@@ -39,6 +42,8 @@ export const users = pgTable(
     phone: text('phone').notNull().default(''),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
+    // When the user's last event stream closed (presence rows are deleted then): "last seen" on /admin/stores.
+    lastSeenAt: ts('last_seen_at'),
   },
   (t) => [
     uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`),
@@ -291,9 +296,8 @@ export const notifications = pgTable(
       .notNull()
       .references(() => users.id),
     type: text('type').$type<NotificationType>().notNull(),
-    orderId: bigint('order_id', { mode: 'number' })
-      .notNull()
-      .references(() => orders.id),
+    // Null only for a notifications_read covering several orders ("Mark all read").
+    orderId: bigint('order_id', { mode: 'number' }).references(() => orders.id),
     sellerOrderId: bigint('seller_order_id', { mode: 'number' }).references(() => sellerOrders.id),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     readAt: ts('read_at'),
@@ -305,13 +309,16 @@ export const notifications = pgTable(
     index('notifications_recipient_idx').on(t.recipientId, t.id),
     // The unread badge counts these on every page a seller or customer opens.
     index('notifications_unread_idx').on(t.recipientId, t.id).where(sql`${t.readAt} is null`),
+    // The email fallback's queue: unacknowledged new orders not yet emailed (delivery to a stream no
+    // longer settles it, acknowledgement does: decision 015).
     index('notifications_unemailed_idx')
       .on(t.id)
-      .where(sql`${t.type} = 'order_notification' and ${t.readAt} is null and ${t.deliveredAt} is null and ${t.emailedAt} is null`),
+      .where(sql`${t.type} = 'order_notification' and ${t.readAt} is null and ${t.emailedAt} is null`),
     // /admin/delivery reads the last 24 hours. Rows are appended in time order, so a BRIN index
     // finds them at almost no cost per insert (a btree would add work to every notifying commit).
     index('notifications_created_brin_idx').using('brin', t.createdAt),
     check('notifications_type_check', inList('type', NOTIFICATION_TYPES)),
+    check('notifications_order_check', sql`${t.orderId} is not null or ${t.type} = 'notifications_read'`),
   ],
 );
 

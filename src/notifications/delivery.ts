@@ -52,7 +52,8 @@ export async function deliveryHealth(sql: Db): Promise<DeliveryHealth> {
         -- greatest() skips nulls, so the undelivered are kept null explicitly.
         case when n.delivered_at is not null then greatest(0, extract(epoch from n.delivered_at - n.created_at) * 1000)::float8 end as ms
       from notifications n join users u on u.id = n.recipient_id
-      where n.created_at >= now() - interval '24 hours'
+      -- An acknowledgement travelling to the seller's other tabs is no notification of its own.
+      where n.created_at >= now() - interval '24 hours' and n.type <> 'notifications_read'
     ), figures as (
       select coalesce(role, 'all') as audience, count(*)::int as created, count(ms)::int as delivered,
         count(read_at)::int as acknowledged, count(emailed_at)::int as emailed,

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db, Pool } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from './metrics.ts';
+import { presenceFreshSeconds } from './presence.ts';
 
 const BATCH = 50;
 
@@ -28,15 +29,17 @@ const message = (due: Due, from: string, currency: string) => ({
     `${due.payload.customerName} placed order ${due.payload.orderNumber} at ${due.storeName}`,
     `for ${money(due.payload.subtotal ?? 0, currency)} of your products.`,
     '',
-    'You were not online when it arrived. Open your Orderbell dashboard to confirm it.',
+    'Nobody has opened it on the Orderbell dashboard yet. Open your dashboard to confirm it.',
   ].join('\n'),
 });
 
 /**
- * The offline fallback: an order notification nobody read and no open stream received within
- * NOTIFY_EMAIL_AFTER_SECONDS is emailed to the store's notification address, through SMTP_URL or,
- * without it, into the email_outbox table. Rows are claimed with FOR UPDATE SKIP LOCKED and
- * marked emailed in the same transaction, so racing processes send each one once.
+ * The fallback: a new order nobody acknowledged (opened, confirmed, marked read) is emailed to the
+ * store's notification address, through SMTP_URL or, without it, into the email_outbox table.
+ * Presence picks the delay (decision 015): NOTIFY_EMAIL_OFFLINE_SECONDS while no seller of the store
+ * has a stream open on any process, NOTIFY_EMAIL_AFTER_SECONDS while one has but has not
+ * acknowledged it. Rows are claimed with FOR UPDATE SKIP LOCKED and marked emailed in the same
+ * transaction, so racing processes send each one once.
  */
 export function startEmailFallback(sql: Pool, config: Config, log: Logger, metrics: Metrics): EmailFallback {
   const transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined;
@@ -53,8 +56,11 @@ export function startEmailFallback(sql: Pool, config: Config, log: Logger, metri
       const due = await tx<Due[]>`
         select n.id::float8 as id, n.payload, s.notification_email as "to", s.name as "storeName"
         from notifications n join seller_orders so on so.id = n.seller_order_id join sellers s on s.id = so.seller_id
-        where n.type = 'order_notification' and n.read_at is null and n.delivered_at is null and n.emailed_at is null
-          and n.created_at <= now() - make_interval(secs => ${config.NOTIFY_EMAIL_AFTER_SECONDS})
+        where n.type = 'order_notification' and n.read_at is null and n.emailed_at is null
+          and (n.created_at <= now() - make_interval(secs => ${config.NOTIFY_EMAIL_AFTER_SECONDS})
+            or (n.created_at <= now() - make_interval(secs => ${config.NOTIFY_EMAIL_OFFLINE_SECONDS})
+              and not exists (select 1 from presence p where p.user_id = s.user_id and p.streams > 0
+                and p.heartbeat_at > now() - make_interval(secs => ${presenceFreshSeconds(config.SSE_HEARTBEAT_SECONDS)}))))
         order by n.id limit ${BATCH}
         for update of n skip locked`;
       const sent: number[] = [];
@@ -73,7 +79,7 @@ export function startEmailFallback(sql: Pool, config: Config, log: Logger, metri
   }
 
   let running: Promise<unknown> = Promise.resolve();
-  const every = Math.min(30, Math.max(1, config.NOTIFY_EMAIL_AFTER_SECONDS / 4)) * 1000;
+  const every = Math.min(30, Math.max(1, Math.min(config.NOTIFY_EMAIL_AFTER_SECONDS, config.NOTIFY_EMAIL_OFFLINE_SECONDS) / 4)) * 1000;
   const timer = setInterval(() => {
     running = runOnce().catch((err) => log.error({ err }, 'email fallback pass failed'));
   }, every);

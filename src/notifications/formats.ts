@@ -17,6 +17,7 @@ export const jsonFormat: StreamFormat = {
     JSON.stringify({ id: n.id, type: n.type, orderId: n.orderId, sellerOrderId: n.sellerOrderId, payload: n.payload, createdAt: n.createdAt, readAt: n.readAt }),
   event: (n) => n.type,
   // The API's stable contract names three events; "seen by the store" (order_seen) exists for the
-  // pages' live timelines, so API clients never meet an event they were not promised.
-  carries: (n) => n.type !== 'order_seen',
+  // pages' live timelines and notifications_read for the pages' alerts, so API clients never meet
+  // an event they were not promised.
+  carries: (n) => n.type !== 'order_seen' && n.type !== 'notifications_read',
 };

@@ -1,6 +1,9 @@
 import type { Db, Pool } from '../db/client.ts';
 import type { Logger } from '../ops/log.ts';
 
+/** A process's presence rows count while its heartbeat is younger than this (three beats). */
+export const presenceFreshSeconds = (heartbeatSeconds: number) => heartbeatSeconds * 3;
+
 /**
  * Who has a stream open on this process, mirrored to the presence table (one row per user and
  * process) so that any process can tell whether a seller is online. Every heartbeat the table is
@@ -36,7 +39,7 @@ export class Presence {
         await tx`select pg_advisory_xact_lock(hashtext(${`streams:${userId}`}))`;
         const [others] = await tx<{ n: number }[]>`
           select coalesce(sum(streams), 0)::int as n from presence where user_id = ${userId} and process_id <> ${this.processId}
-            and heartbeat_at > now() - make_interval(secs => ${this.heartbeatSeconds * 3})`;
+            and heartbeat_at > now() - make_interval(secs => ${presenceFreshSeconds(this.heartbeatSeconds)})`;
         if (others!.n + mine > max) return false;
         await this.upsert(tx, userId, mine);
         return true;
@@ -51,8 +54,14 @@ export class Presence {
       const streams = (this.counts.get(userId) ?? 1) - 1;
       if (streams > 0) this.counts.set(userId, streams);
       else this.counts.delete(userId);
-      return streams > 0 ? this.upsert(this.sql, userId, streams) : this.sql`delete from presence where user_id = ${userId} and process_id = ${this.processId}`;
+      return streams > 0 ? this.upsert(this.sql, userId, streams) : this.lastStreamClosed(userId);
     });
+  }
+
+  /** Their last stream here closed: the row goes, and when they were last seen is kept (/admin/stores). */
+  private lastStreamClosed(userId: string) {
+    return this.sql`with gone as (delete from presence where user_id = ${userId} and process_id = ${this.processId})
+      update users set last_seen_at = now() where id = ${userId}`;
   }
 
   private upsert(sql: Db, userId: string, streams: number) {
@@ -64,7 +73,7 @@ export class Presence {
   async isOnline(userId: string): Promise<boolean> {
     const [row] = await this.sql<{ online: boolean }[]>`
       select exists (select 1 from presence where user_id = ${userId} and streams > 0
-        and heartbeat_at > now() - make_interval(secs => ${this.heartbeatSeconds * 3})) as online`;
+        and heartbeat_at > now() - make_interval(secs => ${presenceFreshSeconds(this.heartbeatSeconds)})) as online`;
     return row!.online;
   }
 
@@ -72,7 +81,8 @@ export class Presence {
     clearInterval(this.timer);
     await Promise.all(this.chains.values());
     this.counts.clear();
-    await this.sql`delete from presence where process_id = ${this.processId}`.catch((err) => this.log.warn({ err }, 'presence write failed'));
+    await this.sql`with gone as (delete from presence where process_id = ${this.processId} returning user_id)
+      update users set last_seen_at = now() where id in (select user_id from gone)`.catch((err) => this.log.warn({ err }, 'presence write failed'));
   }
 
   /**

@@ -6,7 +6,8 @@ export interface Notice {
   id: number;
   recipientId: string;
   type: NotificationType;
-  orderId: number;
+  /** Null only for a notifications_read covering several orders. */
+  orderId: number | null;
   sellerOrderId: number | null;
   payload: Record<string, unknown>;
   createdAt: Date;
@@ -61,19 +62,19 @@ export function markDelivered(sql: Db, written: Map<number, number>) {
     where n.id = d.id and n.delivered_at is null`;
 }
 
-/** Marks the reader's own notifications up to `upTo` read; returns how many changed. */
+/**
+ * Marks the reader's own notifications up to `upTo` (all without it) read; returns how many changed.
+ * A seller's other tabs and devices hear it as a notifications_read (drizzle/functions/orderbell_mark_read.sql).
+ */
 export async function markRead(sql: Db, recipientId: string, upTo: number | undefined): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and read_at is null and (${upTo ?? null}::bigint is null or id <= ${upTo ?? null}::bigint)
-    returning id`;
-  return rows.length;
+  const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, ${upTo ?? null}::bigint, null) as marked`;
+  return row!.marked;
 }
 
 /** Marks the reader's own notifications about one order read (they opened it); returns how many changed. */
 export async function markOrderRead(sql: Db, recipientId: string, orderId: number): Promise<number> {
-  const rows = await sql`update notifications set read_at = now()
-    where recipient_id = ${recipientId} and order_id = ${orderId} and read_at is null returning id`;
-  return rows.length;
+  const [row] = await sql<{ marked: number }[]>`select orderbell_mark_read(${recipientId}, null, ${orderId}::bigint) as marked`;
+  return row!.marked;
 }
 
 /** The recipient's unread notifications, for the badge. */

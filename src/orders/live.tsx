@@ -1,4 +1,5 @@
 import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
+import { ReadUpdate } from '../../views/alerts.tsx';
 import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
 import { Hono } from 'hono';
 import type { Db } from '../db/client.ts';
@@ -10,30 +11,38 @@ import type { Notice } from '../notifications/store.ts';
 import { openStream } from '../notifications/streams.ts';
 import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
 
-/** Who the notice is for, and their unread count for the badge, in one query. */
+/** Who the notice is for, their unread count for the badge and their unacknowledged new orders (alerts), in one query. */
 async function recipientOf(sql: Db, userId: string) {
-  const [row] = await sql<{ role: Role; unread: number }[]>`
-    select role, (select count(*)::int from notifications where recipient_id = u.id and read_at is null) as unread
-    from users u where u.id = ${userId}`;
+  const [row] = await sql<{ role: Role; unread: number; unacked: number }[]>`
+    select role, coalesce(unread.n, 0)::int as unread, coalesce(unread.new, 0)::int as unacked
+    from users u left join lateral (
+      select count(*) as n, count(*) filter (where type = 'order_notification') as new
+      from notifications where recipient_id = u.id and read_at is null) unread on true
+    where u.id = ${userId}`;
   return row;
 }
 
+type Recipient = NonNullable<Awaited<ReturnType<typeof recipientOf>>>;
+
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
-async function forSeller(sql: Db, viewer: Viewer, unread: number, currency: string, notice: Notice) {
+async function forSeller(sql: Db, viewer: Viewer, { unread, unacked }: Recipient, currency: string, notice: Notice) {
+  if (notice.type === 'notifications_read') return <ReadUpdate unread={unread} unacked={unacked} />;
+  const orderId = notice.orderId!; // only notifications_read may be about no order (a check constraint)
   const isNew = notice.type === 'order_notification';
   // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
   const [row, counts, order] = await Promise.all([
-    sellerOrderRow(sql, viewer, notice.orderId),
+    sellerOrderRow(sql, viewer, orderId),
     sellerStatusCounts(sql, viewer),
-    isNew ? undefined : orderFor(sql, viewer, notice.orderId),
+    isNew ? undefined : orderFor(sql, viewer, orderId),
   ]);
   const props = { row, currency, counts, unread, noticeId: notice.id };
-  if (!order) return <NewOrderUpdate {...props} />;
+  if (!order) return <NewOrderUpdate {...props} unacked={unacked} />;
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }
 
 async function forCustomer(sql: Db, viewer: Viewer, currency: string, notice: Notice) {
+  if (notice.orderId === null) return null;
   const order = await orderFor(sql, viewer, notice.orderId);
   const part = order.sellerOrders.find((p) => p.id === notice.sellerOrderId);
   if (!part) return null;
@@ -54,7 +63,7 @@ async function pageMessage(sql: Db, currency: string, notice: Notice): Promise<s
   const viewer = { id: notice.recipientId, role: recipient.role };
   const body =
     recipient.role === 'seller'
-      ? await forSeller(sql, viewer, recipient.unread, currency, notice)
+      ? await forSeller(sql, viewer, recipient, currency, notice)
       : recipient.role === 'customer'
         ? await forCustomer(sql, viewer, currency, notice)
         : null;

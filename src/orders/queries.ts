@@ -176,13 +176,13 @@ type Fragment = ReturnType<typeof orderScope>;
  * Keyset paging by an id column, newest first, both ways. Reading newer rows (`before`) reads
  * them oldest first from the keyset and turns the page round, so each page is one index range.
  */
-function keyset(sql: Db, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
+export function keyset(sql: Db, column: string, { cursor, before }: Pick<PageQuery, 'cursor' | 'before'>) {
   const col = sql.unsafe(column);
   if (before) return { range: sql`${col} > ${before}`, order: sql`${col} asc` };
   return { range: cursor ? sql`${col} < ${cursor}` : sql`true`, order: sql`${col} desc` };
 }
 
-function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
+export function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }: Pick<PageQuery, 'limit' | 'cursor' | 'before'>): Page<T> {
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   if (before) {
@@ -193,7 +193,7 @@ function paginate<T extends { id: number }>(rows: T[], { limit, cursor, before }
 }
 
 /** The page's place in the list, from a count of all its rows and of those newer than its first. */
-async function position<T extends { id: number }>(sql: Db, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
+export async function position<T extends { id: number }>(sql: Db, page: Page<T>, table: Fragment, column: string, where: Fragment): Promise<Page<T>> {
   const first = page.rows[0]?.id ?? 0;
   const [counts] = await sql<{ total: number; newer: number }[]>`
     select count(*)::int as total, count(*) filter (where ${sql.unsafe(column)} > ${first})::int as newer from ${table} where ${where}`;

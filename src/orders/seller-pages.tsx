@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { BulkReport, CancelConfirmPage, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
 import { SellerLiveBar } from '../../views/live.tsx';
+import { AwaySummary } from '../../views/alerts.tsx';
 import { TimelineUpdate } from '../../views/timeline.tsx';
 import { requireRole } from '../auth/middleware.ts';
 import { SELLER_ORDER_STATUSES } from '../db/schema.ts';
@@ -12,6 +13,7 @@ import { Conflict } from '../http/errors.ts';
 import { isPartial, page, respond, setFlash } from '../http/render.tsx';
 import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
+import { alertSettings, awaySummary } from '../notifications/alerts.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
 import { sellerFigures } from './figures.ts';
 import { orderFor, sellerOrderRow, sellerOrders, sellerStatusCounts } from './queries.ts';
@@ -31,6 +33,8 @@ const bulkForm = z.object({
 });
 
 const ctx = (c: C) => ({ sql: c.get('deps').database.sql, viewer: c.get('user'), currency: c.get('deps').config.CURRENCY });
+const alertsOf = (c: C) => alertSettings(c.get('deps').database.sql, c.get('deps').config, c.get('user').id);
+const awayQuery = z.object({ after: z.string({ error: 'A notification id (a whole number).' }).regex(/^\d{1,15}$/, 'A notification id (a whole number).').transform(Number) });
 const orderId = (c: C) => pathId(c.req.param('id'));
 
 /** The page a plain form returns to: the form's `back`, else the page it was sent from, else the dashboard. */
@@ -62,7 +66,7 @@ export const sellerPages = new Hono<AppEnv>()
     const query = parse(pageSchema, c.req.query());
     // Read before the orders: a notice committed in between is replayed, never lost (the upsert drops the double).
     const after = await latestId(sql, viewer.id);
-    const [counts, list, figures] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query), sellerFigures(sql, viewer)]);
+    const [counts, list, figures, alerts] = await Promise.all([sellerStatusCounts(sql, viewer), sellerOrders(sql, viewer, query), sellerFigures(sql, viewer), alertsOf(c)]);
     const takesNewOrders = !query.cursor && !query.before && (!query.status || query.status === 'pending');
     return page(
       c,
@@ -72,7 +76,7 @@ export const sellerPages = new Hono<AppEnv>()
         status={query.status}
         page={list}
         currency={currency}
-        live={<SellerLiveBar after={after} />}
+        live={<SellerLiveBar after={after} alerts={alerts} />}
         takesNewOrders={takesNewOrders}
         figures={figures}
       />,
@@ -87,8 +91,14 @@ export const sellerPages = new Hono<AppEnv>()
     // Only the seller's own navigation counts as seeing it: a link on another site would otherwise
     // mark it seen and read, and stop the email that tells the store about an order nobody saw.
     if (isOwnNavigation(c)) await Promise.all([markSeen(sql, viewer, id), markOrderRead(sql, viewer.id, id)]);
-    const order = await orderFor(sql, viewer, id);
-    return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} after={after} />);
+    const [order, alerts] = await Promise.all([orderFor(sql, viewer, id), alertsOf(c)]);
+    return page(c, `Order ${row.orderNumber}`, <SellerOrderPage row={row} currency={currency} timeline={order.timeline} after={after} alerts={alerts} />);
+  })
+  // "While you were away" (public/app.js asks when the dashboard comes back): the new orders after the newest notification it had.
+  .get('/seller/away', async (c) => {
+    const { sql, viewer, currency } = ctx(c);
+    const { after } = parse(awayQuery, c.req.query());
+    return c.html(<AwaySummary summary={await awaySummary(sql, viewer.id, after)} currency={currency} />);
   })
   .get('/seller/orders/:id/row', async (c) => {
     const { sql, viewer, currency } = ctx(c);
