@@ -109,12 +109,12 @@ describeBrowser('order management in a real browser', () => {
   it('lets an admin pick the store filter from suggestions while typing, and without JavaScript by submitting its name', async () => {
     const page = await (await browser.newContext()).newPage();
     await signInPage(page, server.origin, adminEmail, PASSWORD);
-    await page.goto(`${server.origin}/admin/orders?status=pending`);
+    await page.goto(`${server.origin}/admin/orders?sort=oldest`);
     const label = `${seller.store.name} (#${seller.store.id})`;
     await page.getByLabel('Store: name or number (empty for all)').pressSequentially(seller.store.name.slice(0, -1), { delay: 20 });
     const suggestion = page.getByRole('list', { name: 'Matching stores' }).getByRole('link', { name: label });
     await suggestion.waitFor();
-    const filtered = (url: URL) => url.pathname === '/admin/orders' && url.searchParams.get('store') === String(seller.store.id) && url.searchParams.get('status') === 'pending';
+    const filtered = (url: URL) => url.pathname === '/admin/orders' && url.searchParams.get('store') === String(seller.store.id) && url.searchParams.get('sort') === 'oldest';
     await Promise.all([page.waitForURL(filtered), suggestion.click()]);
     expect(await page.getByLabel('Store: name or number (empty for all)').inputValue()).toBe(label);
     expect(await page.locator('table.admin-orders tbody tr').count()).toBe(2);
