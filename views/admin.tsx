@@ -1,5 +1,7 @@
 import type { OrderFilters } from '../src/admin/schemas.ts';
 import type { AdminPage, OutboxRow } from '../src/admin/service.ts';
+import type { Store } from '../src/admin/store-search.ts';
+import type { Child } from 'hono/jsx';
 import type { OrderView, SellerOrderPart } from '../src/orders/queries.ts';
 import { dateOnly, dateTime, money } from './format.ts';
 import { FormError, firstInvalid, type Errors } from './forms.tsx';
@@ -41,17 +43,42 @@ const Select = ({ id, name, label, value, options, error, autofocus }: Control &
   </div>
 );
 
-export const Input = ({ id, name, label, value, type = 'text', error, autofocus }: Control & { type?: string }) => (
+/** A text field; `attrs` go on the input (htmx's), `after` follows it inside the field. */
+export const Input = ({ id, name, label, value, type = 'text', error, autofocus, attrs, after }: Control & { type?: string; attrs?: Record<string, string>; after?: Child }) => (
   <div class={error ? 'field has-error' : 'field'}>
     <label for={id}>{label}</label>
-    <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} autofocus={autofocus || undefined} />
+    <input id={id} name={name} type={type} value={value === undefined ? '' : String(value)} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} autofocus={autofocus || undefined} {...attrs} />
+    {after}
     {error && <p id={`${id}-error`} class="error">{error}</p>}
   </div>
 );
 
+/** How a store is shown in a filter field and in messages; the store filter reads it back. */
+export const storeLabel = (s: Store) => `${s.name} (#${s.id})`;
+
+/** The store search's suggestions: each a link to the list filtered by that store, the other filters kept. */
+export function StoreMatches({ filters, stores, text }: { filters: Filters; stores: Store[]; text: string }) {
+  const { cursor: _cursor, before: _before, ...kept } = filters;
+  return (
+    <div id="f-store-matches" class="store-matches" aria-live="polite">
+      {text && !stores.length && <p class="muted">No store has that number or a name starting with “{text}”.</p>}
+      {stores.length > 0 && (
+        <ul aria-label="Matching stores">
+          {stores.map((s) => (
+            <li>
+              <a href={ordersUrl({ ...kept, store: s.id })}>{storeLabel(s)}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 export interface AdminOrdersProps {
   filters: Filters;
-  stores: { id: number; name: string }[];
+  /** The store the list is filtered by, once the field's text named exactly one. */
+  store: Store | null;
   page: AdminPage;
   currency: string;
   errors?: Errors;
@@ -60,8 +87,10 @@ export interface AdminOrdersProps {
 const FILTER_FIELDS = [['q', 'Search', 'f-q'], ['status', 'Status', 'f-status'], ['store', 'Store', 'f-store'], ['from', 'From', 'f-from'], ['to', 'To', 'f-to'], ['sort', 'Sort', 'f-sort']] as const;
 
 /** The order list: filters in a plain GET form (htmx swaps just this block), results, pager, CSV link. */
-export function AdminOrdersPage({ filters, stores, page, currency, errors }: AdminOrdersProps) {
-  const { cursor: _cursor, before: _before, ...kept } = filters;
+export function AdminOrdersPage({ filters, store, page, currency, errors }: AdminOrdersProps) {
+  // Links carry the store's number, so that they keep naming the same store.
+  const { cursor: _cursor, before: _before, ...typed } = filters;
+  const kept = store ? { ...typed, store: store.id } : typed;
   const { rows } = page;
   const first = firstInvalid(errors, FILTER_FIELDS);
   return (
@@ -71,7 +100,17 @@ export function AdminOrdersPage({ filters, stores, page, currency, errors }: Adm
         <FormError message={errors ? (errors.cursor ?? errors.before ?? 'Please correct the highlighted filters.') : null} errors={errors} fields={FILTER_FIELDS} />
         <Input id="f-q" name="q" label="Search: order number, name, email, phone or address" value={filters.q} type="search" error={errors?.q} autofocus={first === 'q'} />
         <Select id="f-status" name="status" label="Status" value={filters.status} error={errors?.status} autofocus={first === 'status'} options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, STATUS_LABEL[s]])]} />
-        <Select id="f-store" name="store" label="Store" value={filters.store} error={errors?.store} autofocus={first === 'store'} options={[['', 'Any store'], ...stores.map((s): [string, string] => [String(s.id), s.name])]} />
+        <Input
+          id="f-store"
+          name="store"
+          label="Store: name or number (empty for all)"
+          type="search"
+          value={store ? storeLabel(store) : filters.store}
+          error={errors?.store}
+          autofocus={first === 'store'}
+          attrs={{ autocomplete: 'off', 'hx-get': '/admin/store-matches', 'hx-trigger': 'input changed delay:250ms', 'hx-include': 'closest form', 'hx-target': '#f-store-matches', 'hx-swap': 'outerHTML' }}
+          after={<StoreMatches filters={{}} stores={[]} text="" />}
+        />
         <Input id="f-from" name="from" label="From" type="date" value={filters.from} error={errors?.from} autofocus={first === 'from'} />
         <Input id="f-to" name="to" label="To" type="date" value={filters.to} error={errors?.to} autofocus={first === 'to'} />
         <Select id="f-sort" name="sort" label="Sort" value={filters.sort} error={errors?.sort} autofocus={first === 'sort'} options={[['newest', 'Newest first'], ['oldest', 'Oldest first'], ['total', 'Highest total']]} />

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { AdminOrderPage, AdminOrdersPage, OutboxPage } from '../../views/admin.tsx';
+import { AdminOrderPage, AdminOrdersPage, OutboxPage, StoreMatches } from '../../views/admin.tsx';
 import { DeliveryPage } from '../../views/delivery.tsx';
 import { StatsPage } from '../../views/stats.tsx';
 import { StoresPage } from '../../views/stores.tsx';
@@ -16,22 +16,29 @@ import { pathId } from '../orders/schemas.ts';
 import { changeStatus } from '../orders/service.ts';
 import { CSV_HEADER, csvLine, csvRow } from './csv.ts';
 import { orderFiltersSchema, outboxPageSchema, overrideSchema, statsFiltersSchema, storesQuerySchema } from './schemas.ts';
-import { adminOrders, allFilteredOrders, outbox, storeList } from './service.ts';
-import { findStore, stats } from './stats.ts';
+import { adminOrders, allFilteredOrders, outbox } from './service.ts';
+import { stats } from './stats.ts';
+import { findStore, storeMatches } from './store-search.ts';
 import { storesPage } from './stores.ts';
 
 type C = Context<SignedInEnv>;
 const deps = (c: C) => ({ sql: c.get('deps').database.sql, currency: c.get('deps').config.CURRENCY, admin: c.get('user') });
 
-/** The order list's filters, or the list page again with the messages next to the fields (422). */
+/**
+ * The order list's filters with the store resolved to one id (typed as a number, a label or the
+ * start of a name), or the list page again with the messages next to the fields (422).
+ */
 async function filtersOf(c: C) {
   const query = c.req.query();
   const { sql, currency } = deps(c);
-  const stores = await storeList(sql);
-  const filters = await attempt(() => parse(orderFiltersSchema, query));
-  if (filters.ok) return { filters: filters.value, query, stores };
-  const errors = filters.error.fields ?? { q: filters.error.message };
-  return { refused: formAgain(c, filters, <AdminOrdersPage filters={query} stores={stores} page={{ rows: [], nextCursor: null }} currency={currency} errors={errors} />) };
+  const read = await attempt(async () => {
+    const filters = parse(orderFiltersSchema, query);
+    const store = filters.store ? await findStore(sql, filters.store) : null;
+    return { filters: { ...filters, store: store?.id }, store };
+  });
+  if (read.ok) return { ...read.value, query };
+  const errors = read.error.fields ?? { q: read.error.message };
+  return { refused: formAgain(c, read, <AdminOrdersPage filters={query} store={null} page={{ rows: [], nextCursor: null }} currency={currency} errors={errors} />) };
 }
 
 export const adminRoutes = new Hono<AppEnv>()
@@ -40,9 +47,17 @@ export const adminRoutes = new Hono<AppEnv>()
     const { sql, currency } = deps(c);
     const read = await filtersOf(c);
     if (read.refused) return read.refused;
-    const { filters, query, stores } = read;
+    const { filters, query, store } = read;
     const list = await adminOrders(sql, filters);
-    return page(c, 'Orders', <AdminOrdersPage filters={query} stores={stores} page={list} currency={currency} />);
+    return page(c, 'Orders', <AdminOrdersPage filters={query} store={store} page={list} currency={currency} />);
+  })
+  // The store field's search as you type: the stores matching the text, each a link to the list
+  // filtered by it (the form's other fields kept). Without JavaScript the form resolves the text.
+  .get('/admin/store-matches', async (c) => {
+    const query = c.req.query();
+    const text = query.store?.trim().slice(0, 100) ?? '';
+    const stores = text ? await storeMatches(deps(c).sql, text) : [];
+    return c.html(<StoreMatches filters={query} stores={stores} text={text} />);
   })
   .get('/admin/orders.csv', async (c) => {
     const { sql, currency } = deps(c);

@@ -18,7 +18,8 @@ const keyset = z.preprocess(blank, z.string().regex(/^\d{1,15}(\.\d{1,15})?$/, '
 export const orderFiltersSchema = z
   .object({
     status: z.preprocess(blank, z.enum(SELLER_ORDER_STATUSES, { error: 'Choose a status from the list.' }).optional()),
-    store: z.preprocess(blank, idSchema('int4', 'Choose a store from the list.').optional()),
+    // A store by number, label ("Name (#12)") or the start of its name; the route resolves it to one id (store-search.ts).
+    store: z.preprocess(blank, z.string().trim().max(100, 'Store has at most 100 characters.').optional()),
     from: day('From'),
     to: day('To'),
     q: z.preprocess(blank, z.string().trim().max(200, 'Search has at most 200 characters.').optional()),
@@ -40,6 +41,8 @@ function cursorFits(cursor: string, sort: Sort) {
   return second !== undefined && first <= COLUMN_MAX.int4 && second >= 1 && second <= COLUMN_MAX.int8;
 }
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
+/** The filters with the store resolved to its id, as the list's query reads them. */
+export type ListFilters = Omit<OrderFilters, 'store'> & { store?: number };
 
 /** An admin override of one store's part: the reason is required and goes into the timeline. */
 export const overrideSchema = z.object({

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { partsJson, summarise, type Page, type PartsSummary } from '../orders/queries.ts';
-import type { OrderFilters } from './schemas.ts';
+import type { ListFilters } from './schemas.ts';
 
 export const ADMIN_PAGE_SIZE = 50;
 
@@ -30,7 +30,7 @@ export const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]
  * The status filter looks at store parts, as the sellers' tabs do: with a store, that store's
  * part; without one, any part of the order.
  */
-function where(sql: Db, f: OrderFilters) {
+function where(sql: Db, f: ListFilters) {
   const parts = [sql`true`];
   if (f.store || f.status) {
     const part = [f.store ? sql`seller_id = ${f.store}` : sql`true`, f.status ? sql`status = ${f.status}` : sql`true`];
@@ -45,7 +45,7 @@ function where(sql: Db, f: OrderFilters) {
 }
 
 /** A row's keyset cursor under a sort: its id, or "total.id" when sorting by total. */
-const keyOf = (f: OrderFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) => (f.sort === 'total' ? `${row.totalAmount}.${row.id}` : String(row.id));
+const keyOf = (f: ListFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) => (f.sort === 'total' ? `${row.totalAmount}.${row.id}` : String(row.id));
 
 /**
  * Sorting with its keyset: the total sort pages by (total, id), served by orders_total_idx, the
@@ -53,7 +53,7 @@ const keyOf = (f: OrderFilters, row: Pick<AdminOrderRow, 'id' | 'totalAmount'>) 
  * ahead of it walking away from the key (so each page is one index range) and the page is turned
  * round afterwards. `ahead` picks the rows that come before a key in the sort's order (the rank).
  */
-function ordering(sql: Db, f: OrderFilters) {
+function ordering(sql: Db, f: ListFilters) {
   const total = f.sort === 'total';
   const column = total ? sql`(o.total_amount, o.id)` : sql`o.id`;
   const value = (key: string) => {
@@ -73,7 +73,7 @@ function ordering(sql: Db, f: OrderFilters) {
 
 type AdminRecord = Omit<AdminOrderRow, keyof PartsSummary> & Pick<PartsSummary, 'parts'>;
 
-function filtered(sql: Db, f: OrderFilters, limit?: number) {
+function filtered(sql: Db, f: ListFilters, limit?: number) {
   const { after, by } = ordering(sql, f);
   return sql<AdminRecord[]>`
     select o.id::int as id, o.order_number as "orderNumber", o.status, o.total_amount as "totalAmount", o.order_date as "orderDate",
@@ -84,8 +84,44 @@ function filtered(sql: Db, f: OrderFilters, limit?: number) {
     order by ${by} ${limit ? sql`limit ${limit}` : sql``}`;
 }
 
+/**
+ * How many orders match, for "Orders X–Y of N". Without a search, and with a status only together
+ * with a store, the daily rollup answers exactly (decision 018: its days are the same UTC days as
+ * the date filters; a store's orders are its parts), reading a row per store and day instead of
+ * every order. A search, or a status across all stores ("any part"), counts the matches.
+ */
+async function countAll(sql: Db, f: ListFilters): Promise<number> {
+  if (f.q || (f.status && !f.store)) {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders o where ${where(sql, f)}`;
+    return row!.n;
+  }
+  const column = sql(f.store ? (f.status ?? 'parts') : 'orders');
+  const [row] = await sql<{ n: number }[]>`
+    select coalesce(sum(${column}), 0)::int as n from store_day_figures
+    where ${f.store ? sql`seller_id = ${f.store}` : sql`true`}
+      and ${f.from ? sql`day >= ${f.from}::date` : sql`true`} and ${f.to ? sql`day <= ${f.to}::date` : sql`true`}`;
+  return row!.n;
+}
+
+/**
+ * How many matching orders come before a page (only asked past the first page). Its cost grows
+ * with that number, not with the orders in all: by a store alone (and a status), an index-only
+ * range of seller_orders (seller_id, status, order_id); otherwise the orders ahead in the sort.
+ */
+async function countAhead(sql: Db, f: ListFilters, key: string): Promise<number> {
+  if (f.store && f.sort !== 'total' && !f.q && !f.from && !f.to) {
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from seller_orders
+      where seller_id = ${f.store} and ${f.status ? sql`status = ${f.status}` : sql`true`}
+        and order_id ${f.sort === 'oldest' ? sql`<` : sql`>`} ${Number(key)}`;
+    return row!.n;
+  }
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders o where ${where(sql, f)} and ${ordering(sql, f).ahead(key)}`;
+  return row!.n;
+}
+
 /** One page of the admin's order list (admins see every order), both ways, with its position. */
-export async function adminOrders(sql: Db, f: OrderFilters): Promise<AdminPage> {
+export async function adminOrders(sql: Db, f: ListFilters): Promise<AdminPage> {
   const rows = (await filtered(sql, f, ADMIN_PAGE_SIZE + 1)).map(summarise);
   const more = rows.length > ADMIN_PAGE_SIZE;
   const page = rows.slice(0, ADMIN_PAGE_SIZE);
@@ -95,10 +131,7 @@ export async function adminOrders(sql: Db, f: OrderFilters): Promise<AdminPage> 
   // Reading newer rows, "more" means a newer page still; reading older ones, an older page.
   const newer = f.before ? more : Boolean(f.cursor);
   const older = f.before ? true : more;
-  const [counts] = await sql<{ total: number; ahead: number }[]>`
-    select count(*)::int as total, count(*) filter (where ${first ? ordering(sql, f).ahead(keyOf(f, first)) : sql`false`})::int as ahead
-    from orders o where ${where(sql, f)}`;
-  const { total, ahead } = counts!;
+  const [total, ahead] = await Promise.all([countAll(sql, f), first && (f.cursor || f.before) ? countAhead(sql, f, keyOf(f, first)) : 0]);
   return {
     rows: page,
     nextCursor: older && last ? keyOf(f, last) : null,
@@ -108,11 +141,9 @@ export async function adminOrders(sql: Db, f: OrderFilters): Promise<AdminPage> 
 }
 
 /** Every order matching the filters, read in batches so a large export never sits in memory. */
-export async function* allFilteredOrders(sql: Db, f: OrderFilters): AsyncGenerator<AdminOrderRow[]> {
+export async function* allFilteredOrders(sql: Db, f: ListFilters): AsyncGenerator<AdminOrderRow[]> {
   for await (const batch of filtered(sql, { ...f, cursor: undefined, before: undefined }).cursor(500)) yield batch.map(summarise);
 }
-
-export const storeList = (sql: Db) => sql<{ id: number; name: string }[]>`select id, name from sellers order by name, id`;
 
 export interface OutboxRow {
   id: number;

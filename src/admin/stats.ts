@@ -1,8 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
-import { Invalid } from '../http/errors.ts';
-import { secondsToConfirm } from '../orders/figures.ts';
 import type { StatsFilters } from './schemas.ts';
+import type { Store } from './store-search.ts';
 
 export interface DayFigures {
   day: string;
@@ -21,10 +20,6 @@ export interface ConfirmTime {
   storeName: string;
   medianSeconds: number;
   confirmed: number;
-}
-export interface Store {
-  id: number;
-  name: string;
 }
 export interface Stats {
   from: string;
@@ -50,67 +45,47 @@ export interface Stats {
 export const STORE_ROWS = 20;
 
 /**
- * The store a stats form names: its number (#12 or 12), its exact name, or the one store whose name
- * starts with the text. Anything else is a field message listing a few matches, never a long list.
- */
-export async function findStore(sql: Db, text: string): Promise<Store> {
-  const number = /^#?(\d{1,9})$/.exec(text)?.[1];
-  const rows = number
-    ? await sql<Store[]>`select id, name from sellers where id = ${Number(number)}`
-    : await sql<Store[]>`
-        select id, name from sellers
-        where lower(name) = lower(${text}) or lower(name) like lower(${text.replace(/[\\%_]/g, '\\$&')}) || '%'
-        order by lower(name) = lower(${text}) desc, name, id limit 6`;
-  const exact = rows.filter((s) => s.name.toLowerCase() === text.toLowerCase());
-  if (rows.length === 1 || exact.length === 1) return exact[0] ?? rows[0]!;
-  if (!rows.length) throw new Invalid('Please correct the highlighted fields.', { store: `No store is called “${text}” or has that number.` });
-  const listed = rows.slice(0, 5).map((s) => `${s.name} (#${s.id})`).join(', ');
-  throw new Invalid('Please correct the highlighted fields.', {
-    store: `Several stores match: ${listed}${rows.length > 5 ? ', …' : ''}. Type more of the name or the store's number.`,
-  });
-}
-
-/**
- * The admin's figures for a range of UTC days and optionally one store, in one query over the
- * parts of the orders placed in the range (orders_created_idx, or the store's own parts with
- * seller_orders_seller_idx). Revenue counts the parts that are not cancelled, so a half-cancelled
- * order contributes only what will still be delivered.
+ * The admin's figures for a range of UTC days and optionally one store, in one query over the daily
+ * rollup store_day_figures (one row per store and day, kept by triggers in the order and status
+ * transactions: decision 018), so the cost follows the stores and days in the range, not the orders.
+ * The median time to confirm reads part_confirmations for the STORE_ROWS stores shown only.
+ * Revenue counts the parts that are not cancelled, so a half-cancelled order contributes only what
+ * will still be delivered. With a store chosen, its orders are its parts (one per order).
  */
 export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store: Store | null): Promise<Stats> {
-  const [row] = await sql<(Omit<Stats, 'from' | 'to' | 'store' | 'statuses'> & { statuses: { status: Status; n: number }[] | null })[]>`
-    with parts as materialized (
-      select so.order_id, so.seller_id, so.status, so.subtotal, (o.created_at at time zone 'UTC')::date as day,
-        ${secondsToConfirm(sql)} as seconds
-      from orders o join seller_orders so on so.order_id = o.id
-      where o.created_at >= ${filters.from}::date::timestamp at time zone 'UTC'
-        and o.created_at < (${filters.to}::date + 1)::timestamp at time zone 'UTC'
-        ${store ? sql`and so.seller_id = ${store.id}` : sql``}
+  const from = sql`${filters.from}::date`;
+  const to = sql`${filters.to}::date`;
+  const [row] = await sql<(Omit<Stats, 'from' | 'to' | 'store' | 'statuses'> & { statuses: Record<Status, number> })[]>`
+    with f as materialized (
+      select * from store_day_figures
+      where day between ${from} and ${to} ${store ? sql`and seller_id = ${store.id}` : sql``}
     ), per_store as (
-      select seller_id, count(*)::int as orders, coalesce(sum(subtotal) filter (where status <> 'cancelled'), 0)::float8 as revenue,
-        row_number() over (order by coalesce(sum(subtotal) filter (where status <> 'cancelled'), 0) desc, count(*) desc, seller_id) as rank
-      from parts group by seller_id
+      select seller_id, sum(parts)::int as orders, sum(revenue)::float8 as revenue, sum(confirmations)::int as confirmations,
+        row_number() over (order by sum(revenue) desc, sum(parts) desc, seller_id) as rank
+      from f group by seller_id having sum(parts) > 0
     ), per_day as (
-      select day, count(distinct order_id)::int as orders, coalesce(sum(subtotal) filter (where status <> 'cancelled'), 0)::float8 as revenue
-      from parts group by day
+      select day, sum(${store ? sql`parts` : sql`orders`})::int as orders, sum(revenue)::float8 as revenue from f group by day
     ), confirm as (
-      select seller_id, count(seconds)::int as confirmed, percentile_cont(0.5) within group (order by seconds)::float8 as median
-      from parts where seconds is not null group by seller_id order by count(seconds) desc, seller_id limit ${STORE_ROWS}
+      select seller_id, confirmations from per_store where confirmations > 0 order by confirmations desc, seller_id limit ${STORE_ROWS}
     )
     select
-      (select count(distinct order_id)::int from parts) as orders,
-      (select count(*)::int from parts) as "storeOrders",
-      (select coalesce(sum(subtotal) filter (where status <> 'cancelled'), 0)::float8 from parts) as revenue,
+      (select coalesce(sum(${store ? sql`parts` : sql`orders`}), 0)::int from f) as orders,
+      (select coalesce(sum(parts), 0)::int from f) as "storeOrders",
+      (select coalesce(sum(revenue), 0)::float8 from f) as revenue,
       (select json_agg(json_build_object('day', to_char(d.day, 'YYYY-MM-DD'), 'orders', coalesce(p.orders, 0), 'revenue', coalesce(p.revenue, 0)) order by d.day)
-        from generate_series(${filters.from}::date, ${filters.to}::date, interval '1 day') d(day) left join per_day p on p.day = d.day) as days,
-      (select json_agg(json_build_object('status', status, 'n', n)) from (select status, count(*)::int as n from parts group by status) s) as statuses,
+        from generate_series(${from}, ${to}, interval '1 day') d(day) left join per_day p on p.day = d.day) as days,
+      (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))}) from f) as statuses,
       coalesce((select json_agg(json_build_object('storeId', s.id, 'storeName', s.name, 'orders', p.orders, 'revenue', p.revenue) order by p.rank)
         from per_store p join sellers s on s.id = p.seller_id where p.rank <= ${STORE_ROWS}), '[]') as stores,
       (select json_build_object('stores', count(*)::int, 'orders', sum(orders)::int, 'revenue', sum(revenue))
         from per_store where rank > ${STORE_ROWS} having count(*) > 0) as "otherStores",
-      coalesce((select json_agg(json_build_object('storeId', s.id, 'storeName', s.name, 'medianSeconds', c.median, 'confirmed', c.confirmed)
-          order by c.confirmed desc, s.name)
-        from confirm c join sellers s on s.id = c.seller_id), '[]') as "confirmTimes"`;
-  const statuses = Object.fromEntries(SELLER_ORDER_STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const r of row!.statuses ?? []) statuses[r.status] = r.n;
-  return { ...row!, from: filters.from, to: filters.to, store, statuses };
+      coalesce((select json_agg(json_build_object('storeId', s.id, 'storeName', s.name, 'medianSeconds', m.median, 'confirmed', c.confirmations)
+          order by c.confirmations desc, s.name)
+        from confirm c join sellers s on s.id = c.seller_id
+        cross join lateral (
+          select percentile_cont(0.5) within group (order by extract(epoch from (p.confirmed_at - p.placed_at))::float8)::float8 as median
+          from part_confirmations p
+          where p.seller_id = c.seller_id and p.placed_at >= ${from}::timestamp at time zone 'UTC' and p.placed_at < (${to} + 1)::timestamp at time zone 'UTC'
+        ) m), '[]') as "confirmTimes"`;
+  return { ...row!, from: filters.from, to: filters.to, store };
 }

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -73,7 +74,11 @@ export const sellers = pgTable(
     notificationEmail: text('notification_email').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('sellers_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('sellers_user_idx').on(t.userId),
+    // The admin's store search finds stores by the start of their name (src/admin/store-search.ts).
+    index('sellers_name_lower_idx').on(sql`lower(${t.name}) text_pattern_ops`),
+  ],
 );
 
 export const products = pgTable(
@@ -230,6 +235,57 @@ export const orderEvents = pgTable(
     index('order_events_order_idx').on(t.orderId, t.id),
     check('order_events_type_check', inList('type', ['placed', 'status_changed', 'seen', 'override'])),
   ],
+);
+
+/**
+ * The admin stats' daily rollup (decision 018): per UTC day of the orders' placement and per store,
+ * what that store's parts of those orders add up to. Kept current by triggers on seller_orders,
+ * orders (created_at) and order_events (drizzle/functions/orderbell_store_day_*.sql), inside the
+ * transactions that place orders and change statuses, so /admin/stats reads a few rows per store
+ * and day instead of every part. One row per store and day: concurrent orders wait on each other's
+ * row only when they share a store.
+ */
+export const storeDayFigures = pgTable(
+  'store_day_figures',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id),
+    /** The store's parts of orders placed that day. */
+    parts: integer('parts').notNull(),
+    /** Of those, the parts that are their order's first (lowest id): summed over stores, each order once. */
+    orders: integer('orders').notNull(),
+    /** Subtotals of the parts that are not cancelled. */
+    revenue: bigint('revenue', { mode: 'number' }).notNull(),
+    pending: integer('pending').notNull(),
+    confirmed: integer('confirmed').notNull(),
+    shipped: integer('shipped').notNull(),
+    delivered: integer('delivered').notNull(),
+    cancelled: integer('cancelled').notNull(),
+    /** Parts with a 'confirmed' event: the rows of part_confirmations. */
+    confirmations: integer('confirmations').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.sellerId] }), index('store_day_figures_seller_idx').on(t.sellerId, t.day)],
+);
+
+/**
+ * Each part's first confirmation and its order's placement, so that the stats' median time to
+ * confirm reads the chosen stores' rows only (decision 018). Written by the trigger on order_events.
+ */
+export const partConfirmations = pgTable(
+  'part_confirmations',
+  {
+    sellerOrderId: bigint('seller_order_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => sellerOrders.id),
+    sellerId: integer('seller_id')
+      .notNull()
+      .references(() => sellers.id),
+    placedAt: ts('placed_at').notNull(),
+    confirmedAt: ts('confirmed_at').notNull(),
+  },
+  (t) => [index('part_confirmations_seller_idx').on(t.sellerId, t.placedAt, t.confirmedAt)],
 );
 
 export const notifications = pgTable(

@@ -106,6 +106,30 @@ describeBrowser('order management in a real browser', () => {
     await context.close();
   });
 
+  it('lets an admin pick the store filter from suggestions while typing, and without JavaScript by submitting its name', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signInPage(page, server.origin, adminEmail, PASSWORD);
+    await page.goto(`${server.origin}/admin/orders?sort=oldest`);
+    const label = `${seller.store.name} (#${seller.store.id})`;
+    await page.getByLabel('Store: name or number (empty for all)').pressSequentially(seller.store.name.slice(0, -1), { delay: 20 });
+    const suggestion = page.getByRole('list', { name: 'Matching stores' }).getByRole('link', { name: label });
+    await suggestion.waitFor();
+    const filtered = (url: URL) => url.pathname === '/admin/orders' && url.searchParams.get('store') === String(seller.store.id) && url.searchParams.get('sort') === 'oldest';
+    await Promise.all([page.waitForURL(filtered), suggestion.click()]);
+    expect(await page.getByLabel('Store: name or number (empty for all)').inputValue()).toBe(label);
+    expect(await page.locator('table.admin-orders tbody tr').count()).toBe(2);
+    await page.context().close();
+
+    const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await signInPage(plain, server.origin, adminEmail, PASSWORD);
+    await plain.goto(`${server.origin}/admin/orders`);
+    await plain.getByLabel('Store: name or number (empty for all)').fill(seller.store.name.toLowerCase());
+    await Promise.all([plain.waitForURL(/\/admin\/orders\?/), plain.getByRole('button', { name: 'Show orders' }).click()]);
+    expect(await plain.getByLabel('Store: name or number (empty for all)').inputValue()).toBe(label);
+    expect(await plain.locator('table.admin-orders tbody tr').count()).toBe(2);
+    await plain.context().close();
+  });
+
   it('has no serious or critical accessibility violations on the seller and admin pages', async () => {
     const sellerTab = await sellerPage();
     const adminTab = await (await browser.newContext()).newPage();

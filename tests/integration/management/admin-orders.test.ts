@@ -54,6 +54,44 @@ describe('the admin order list', () => {
     expect(await list('status=&store=&from=&to=&q=&sort=')).toHaveLength(4);
   });
 
+  it('takes the store as a number, a label or the start of its name, links by number, and never lists every store', async () => {
+    const byId = await list(`store=${A.store.id}`);
+    expect(byId).toEqual([o.four!.orderNumber, o.three!.orderNumber, o.one!.orderNumber]);
+    const label = `${A.store.name} (#${A.store.id})`;
+    for (const typed of [`#${A.store.id}`, A.store.name, A.store.name.toUpperCase(), A.store.name.slice(0, -2), label]) {
+      expect(await list(`store=${encodeURIComponent(typed)}`), typed).toEqual(byId);
+    }
+    // The field shows the store it resolved to; the CSV link names it by number.
+    const html = await (await admin.get(`/admin/orders?store=${encodeURIComponent(A.store.name.slice(0, -2))}&status=pending`)).text();
+    expect(html).toContain(`value="${label}"`);
+    expect(html).toContain(`href="/admin/orders.csv?store=${A.store.id}&amp;status=pending"`);
+    // Several or no stores: the form again with the message at the field, naming a few matches.
+    const several = await admin.get('/admin/orders?store=Store');
+    expect(several.status).toBe(422);
+    const text = await several.text();
+    expect(text).toContain('Several stores match');
+    expect(text).toContain(label);
+    const none = await admin.get('/admin/orders?store=No%20such%20shop');
+    expect(none.status).toBe(422);
+    expect(await none.text()).toContain('No store is called “No such shop”');
+    // A store without orders is in no page of the list: the filter is a search, not a list of stores.
+    const idle = await makeSeller(t.database.orm, [{}]);
+    expect(await (await admin.get('/admin/orders')).text()).not.toContain(idle.store.name);
+  });
+
+  it('suggests stores as the store field is typed in, each a link to the list with the other filters kept', async () => {
+    const field = await (await admin.get('/admin/orders')).text();
+    expect(field).toMatch(/<input id="f-store" name="store" type="search"[^>]*hx-get="\/admin\/store-matches"[^>]*hx-include="closest form"/);
+    const matches = await (await admin.get(`/admin/store-matches?q=&status=pending&store=${encodeURIComponent(A.store.name.slice(0, -2))}&sort=newest`)).text();
+    expect(matches).toContain(`<a href="/admin/orders?status=pending&amp;store=${A.store.id}&amp;sort=newest">${A.store.name} (#${A.store.id})</a>`);
+    expect(matches).not.toContain(B.store.name);
+    const both = await (await admin.get('/admin/store-matches?store=store')).text();
+    expect(both).toContain(`store=${A.store.id}`);
+    expect(both).toContain(`store=${B.store.id}`);
+    expect(await (await admin.get(`/admin/store-matches?store=${B.store.id}`)).text()).toContain(`${B.store.name} (#${B.store.id})`);
+    expect(await (await admin.get('/admin/store-matches?store=zzz')).text()).toContain('No store has that number or a name starting with');
+  });
+
   it('finds an order by its number (any case, with or without OB-), the customer email or phone', async () => {
     const n = o.two!.orderNumber;
     expect(await list(`q=${n}`)).toEqual([n]);
@@ -138,6 +176,33 @@ describe('the admin order list', () => {
     // The CSV export ignores page links and holds every matching order.
     const csv = parseCsv((await (await admin.get(`/admin/orders.csv?${filters}&before=${byId[0]!.id}`)).text()).replace(/^\ufeff/, ''));
     expect(csv.length - 1).toBe(107);
+  });
+
+  it('counts the position from the rollups or the index as the full count would, on first and later pages', async () => {
+    const cases: [string, string][] = [
+      ['', 'true'],
+      [`store=${A.store.id}`, `o.id in (select order_id from seller_orders where seller_id = ${A.store.id})`],
+      [`store=${A.store.id}&status=pending`, `o.id in (select order_id from seller_orders where seller_id = ${A.store.id} and status = 'pending')`],
+      [`store=${B.store.id}&from=2026-01-01&to=2026-02-10`, `o.id in (select order_id from seller_orders where seller_id = ${B.store.id}) and o.created_at >= '2026-01-01Z' and o.created_at < '2026-02-11Z'`],
+      ['status=pending', `o.id in (select order_id from seller_orders where status = 'pending')`],
+      ['sort=oldest', 'true'],
+    ];
+    let paged = 0;
+    for (const [query, condition] of cases) {
+      const [{ total }] = await t.database.sql.unsafe<[{ total: number }]>(`select count(*)::int as total from orders o where ${condition}`);
+      const html = await (await admin.get(`/admin/orders?${query}`)).text();
+      const position = (page: string) => page.match(/<span class="position">([^<]*)<\/span>/)?.[1];
+      if (total <= 50) {
+        expect(position(html), query).toBeUndefined();
+        continue;
+      }
+      paged++;
+      expect(position(html), query).toBe(`Orders 1–50 of ${total.toLocaleString('en-US')}`);
+      const older = html.match(/<a href="([^"]+)" rel="next">/)![1]!.replace(/&amp;/g, '&');
+      const next = await (await admin.get(older)).text();
+      expect(position(next), query).toBe(`Orders 51–${Math.min(100, total)} of ${total.toLocaleString('en-US')}`);
+    }
+    expect(paged).toBeGreaterThanOrEqual(4);
   });
 
   it('refuses a broken page link, or cursor and before at once, with a 422 and no rows', async () => {
