@@ -95,7 +95,7 @@ const placeOpts = { deliveryDays: 5, ratePerMinute: 1_000_000 };
 /** An order of the given stores (one line of each store's first product). */
 async function placeFrom(customer: Customer & Viewer, storeIndexes: number[], quantity = 1) {
   const items = [...new Set(storeIndexes)].map((i) => ({ productId: stores[i]!.products[0]!.id, quantity }));
-  return (await placeOrder(sql, customer, input(items), placeOpts)).id;
+  return (await placeOrder(sql, customer, input(items), placeOpts)).order.id;
 }
 
 /** A status change as a seller, the customer or an admin (with or without a reason); a refused one changes nothing. */
