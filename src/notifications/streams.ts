@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { Db } from '../db/client.ts';
 import type { SignedInEnv } from '../env.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
@@ -45,6 +46,22 @@ export interface EventStreamParts {
   closed(): void;
   log: Logger;
   backlogPage?: number;
+}
+
+/** A user's stored notifications (one object per stream, its methods shared: decision 020). */
+class UserBacklog implements Backlog {
+  constructor(
+    private readonly sql: Db,
+    private readonly userId: string,
+  ) {}
+
+  latest() {
+    return latestId(this.sql, this.userId);
+  }
+
+  after(after: number, limit: number) {
+    return noticesAfter(this.sql, this.userId, after, limit);
+  }
 }
 
 /**
@@ -197,7 +214,7 @@ export async function openStream(c: Context<SignedInEnv>, format: StreamFormat) 
         format,
         sink,
         maxUnsentBytes: live.maxUnsentBytes,
-        backlog: { latest: () => latestId(sql, userId), after: (after, limit) => noticesAfter(sql, userId, after, limit) },
+        backlog: new UserBacklog(sql, userId),
         delivered(notice, isLive) {
           live.metrics.delivered.inc();
           if (isLive) live.metrics.latency.observe(Math.max(0, Date.now() - notice.createdAt.getTime()) / 1000);
