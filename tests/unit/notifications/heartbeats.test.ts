@@ -75,3 +75,18 @@ it('ends nothing when the session check fails, and does not beat or check closed
   expect(removed.beats).toBe(0);
   expect(checks).toEqual([]);
 });
+
+it('writes a big slot in batches, letting other work run between them, and still checks its sessions once', async () => {
+  const checks: string[][] = [];
+  wheel = new Heartbeats(1000, async (ids) => (checks.push(ids), new Set(ids)), log, 1000); // one slot
+  const streams = Array.from({ length: 250 }, () => new FakeStream());
+  for (const s of streams) wheel.add(s, 's');
+  const beatWhenOtherWorkRan = new Promise<number>((done) => setImmediate(() => done(streams.filter((s) => s.beats > 0).length)));
+  const turn = wheel.tick();
+  const between = await beatWhenOtherWorkRan;
+  await turn;
+  expect(between).toBeGreaterThan(0);
+  expect(between).toBeLessThan(250);
+  expect(streams.every((s) => s.beats === 1)).toBe(true);
+  expect(checks).toEqual([['s']]);
+});
