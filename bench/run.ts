@@ -4,7 +4,7 @@
  * BENCH_QUICK=1 for a short run; BENCH_ONLY=throughput,pages,... for some scenarios only.
  */
 import { loadavg } from 'node:os';
-import { buildApp, startApp } from './lib/app.ts';
+import { startApp } from './lib/app.ts';
 import type { Bench } from './lib/context.ts';
 import { ensureOpenFiles } from './lib/fd-limit.ts';
 import { checkLogin } from './lib/login.ts';
@@ -24,8 +24,7 @@ import { twoProcess } from './scenarios/two-process.ts';
 ensureOpenFiles(Math.max(settings.capacityStreams, settings.churnStreams) + 2_000);
 const startedAt = new Date();
 const machineAtStart = describeMachine();
-phase(`starting${settings.quick ? ' (BENCH_QUICK)' : ''}: compiling the app (npm run build), embedded PostgreSQL`);
-buildApp();
+phase(`starting${settings.quick ? ' (BENCH_QUICK)' : ''}: embedded PostgreSQL`);
 const db = await startDatabase();
 const results: Report['results'] = {};
 const apps: { stop(): Promise<void> }[] = [];
