@@ -14,6 +14,9 @@ export class Presence {
   private readonly counts = new Map<string, number>();
   /** Each user's changes run in order; different users' run side by side. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Users whose last stream here closed in this turn of the event loop, and the statement that will write them. */
+  private leaving: string[] = [];
+  private leavingWritten: Promise<unknown> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -58,10 +61,22 @@ export class Presence {
     });
   }
 
-  /** Their last stream here closed: the row goes, and when they were last seen is kept (/admin/stores). */
+  /**
+   * Their last stream here closed: the row goes, and when they were last seen is kept (/admin/stores).
+   * Users leaving in the same turn of the event loop (a proxy restarting, many tabs closing) share
+   * one statement: one each kept thousands of queued queries and their closures alive for seconds
+   * (decision 020). Each user's queue waits for the statement that holds their row, so a reopen
+   * still comes after it.
+   */
   private lastStreamClosed(userId: string) {
-    return this.sql`with gone as (delete from presence where user_id = ${userId} and process_id = ${this.processId})
-      update users set last_seen_at = now() where id = ${userId}`;
+    this.leaving.push(userId);
+    return (this.leavingWritten ??= new Promise<void>((next) => setImmediate(next)).then(() => {
+      const users = JSON.stringify(this.leaving);
+      this.leaving = [];
+      this.leavingWritten = undefined;
+      return this.sql`with gone as (delete from presence where process_id = ${this.processId} and user_id in (select json_array_elements_text(${users}::json)))
+        update users set last_seen_at = now() where id in (select json_array_elements_text(${users}::json))`;
+    }));
   }
 
   private upsert(sql: Db, userId: string, streams: number) {
