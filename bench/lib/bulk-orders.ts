@@ -4,9 +4,10 @@ import { setNotifyTriggers } from './triggers.ts';
 /**
  * Adds `count` orders in bulk SQL, one every 30 s back from now: each has 1-3 store parts (the
  * big store 1 is in about 20% of them, the others are spread over stores 2-200), one line per
- * part, a `placed` event and the seller's notification row (most of them read). Statuses are
- * spread as in a shop that has run for a while. The triggers are off meanwhile, so that the
- * live pipeline is not flooded with a backlog nobody listens to.
+ * part, a `placed` event (and a `confirmed` one for parts past pending) and the seller's
+ * notification row (most of them read). Statuses are spread as in a shop that has run for a while.
+ * The notification triggers are off meanwhile, so that the live pipeline is not flooded with a
+ * backlog nobody listens to.
  */
 export async function bulkOrders(sql: Pool, count: number) {
   await setNotifyTriggers(sql, false);
@@ -43,6 +44,14 @@ export async function bulkOrders(sql: Pool, count: number) {
       await tx`
         insert into order_events (order_id, actor_id, actor_role, type, to_status, created_at)
         select id, customer_id, 'customer', 'placed', 'pending', created_at from orders where id > ${start}`;
+      // Parts past pending were confirmed 1-120 minutes after placement: their events fill
+      // part_confirmations (its trigger), which the stats' median time to confirm reads.
+      await tx`
+        insert into order_events (order_id, seller_order_id, actor_id, actor_role, type, from_status, to_status, created_at)
+        select so.order_id, so.id, s.user_id, 'seller', 'status_changed', 'pending', 'confirmed',
+          so.created_at + (1 + floor(random() * 120)) * interval '1 minute'
+        from seller_orders so join sellers s on s.id = so.seller_id
+        where so.order_id > ${start} and so.status in ('confirmed', 'shipped', 'delivered') order by so.id`;
       await tx`
         insert into notifications (recipient_id, type, order_id, seller_order_id, payload, read_at, delivered_at, created_at)
         select s.user_id, 'order_notification', so.order_id, so.id,

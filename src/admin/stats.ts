@@ -64,17 +64,21 @@ export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store
         row_number() over (order by sum(revenue) desc, sum(parts) desc, seller_id) as rank
       from f group by seller_id having sum(parts) > 0
     ), per_day as (
-      select day, sum(${store ? sql`parts` : sql`orders`})::int as orders, sum(revenue)::float8 as revenue from f group by day
+      -- Every total is summed from the days (at most STATS_MAX_DAYS rows), so f is read twice in
+      -- all (by store, by day) instead of once per figure.
+      select day, sum(${store ? sql`parts` : sql`orders`})::int as orders, sum(parts)::int as parts, sum(revenue)::float8 as revenue,
+        ${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `sum(${s})::int as ${s}`).join(', '))}
+      from f group by day
     ), confirm as (
       select seller_id, confirmations from per_store where confirmations > 0 order by confirmations desc, seller_id limit ${STORE_ROWS}
     )
     select
-      (select coalesce(sum(${store ? sql`parts` : sql`orders`}), 0)::int from f) as orders,
-      (select coalesce(sum(parts), 0)::int from f) as "storeOrders",
-      (select coalesce(sum(revenue), 0)::float8 from f) as revenue,
+      (select coalesce(sum(orders), 0)::int from per_day) as orders,
+      (select coalesce(sum(parts), 0)::int from per_day) as "storeOrders",
+      (select coalesce(sum(revenue), 0)::float8 from per_day) as revenue,
       (select json_agg(json_build_object('day', to_char(d.day, 'YYYY-MM-DD'), 'orders', coalesce(p.orders, 0), 'revenue', coalesce(p.revenue, 0)) order by d.day)
         from generate_series(${from}, ${to}, interval '1 day') d(day) left join per_day p on p.day = d.day) as days,
-      (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))}) from f) as statuses,
+      (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))}) from per_day) as statuses,
       coalesce((select json_agg(json_build_object('storeId', s.id, 'storeName', s.name, 'orders', p.orders, 'revenue', p.revenue) order by p.rank)
         from per_store p join sellers s on s.id = p.seller_id where p.rank <= ${STORE_ROWS}), '[]') as stores,
       (select json_build_object('stores', count(*)::int, 'orders', sum(orders)::int, 'revenue', sum(revenue))

@@ -309,6 +309,9 @@ export const notifications = pgTable(
     index('notifications_recipient_idx').on(t.recipientId, t.id),
     // The unread badge counts these on every page a seller or customer opens.
     index('notifications_unread_idx').on(t.recipientId, t.id).where(sql`${t.readAt} is null`),
+    // The seller's unacknowledged new orders (badge, title, alerts) on every /seller page, counted
+    // from the index alone; through the unread index each needed a heap read for its type.
+    index('notifications_unacked_idx').on(t.recipientId).where(sql`${t.readAt} is null and ${t.type} = 'order_notification'`),
     // The email fallback's queue: unacknowledged new orders not yet emailed (delivery to a stream no
     // longer settles it, acknowledgement does: decision 015).
     index('notifications_unemailed_idx')

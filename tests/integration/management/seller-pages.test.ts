@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEvents, sellerOrders } from '../../../src/db/schema.ts';
+import { sellerStatusCounts } from '../../../src/orders/queries.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
@@ -75,6 +76,25 @@ describe('the seller dashboard', () => {
     const newer = secondPage.match(/href="(\/seller\?before=\d+)" rel="prev">/)?.[1];
     expect(numbers(await (await seller.get(newer!)).text())).toEqual(numbers(firstPage));
     expect(firstPage).not.toContain('Newer orders');
+  });
+
+  it('counts its tabs as a direct count of its parts does, after changes by the API, by hand and of the order day', async () => {
+    const { s, seller, order } = await shop();
+    const placed = [await order(1), await order(1), await order(1), await order(1)];
+    expect((await seller.json('PUT', `/api/orders/${placed[0]!.id}/status`, { status: 'confirmed' })).status).toBe(200);
+    expect((await seller.form(`/seller/orders/${placed[1]!.id}/status`, { status: 'cancelled' })).status).toBe(303);
+    await forceStatus(t.database.orm, placed[2]!.id, 'delivered');
+    // An order moved to an earlier day (as data fixes do) keeps its part in the counts.
+    await t.database.sql`update orders set created_at = created_at - interval '3 days' where id = ${placed[3]!.id}`;
+    const direct = await t.database.sql<{ status: string; n: number }[]>`
+      select status, count(*)::int as n from seller_orders where seller_id = ${s.store.id} group by status`;
+    const counts = await sellerStatusCounts(t.database.sql, { id: s.user.id, role: 'seller' });
+    expect(counts).toEqual({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...Object.fromEntries(direct.map((r) => [r.status, r.n])) });
+    expect(counts).toEqual({ pending: 1, confirmed: 1, shipped: 0, delivered: 1, cancelled: 1 });
+    const html = await (await seller.get('/seller')).text();
+    expect(html).toMatch(/Pending <span class="count">1<\/span>/);
+    expect(html).toMatch(/Cancelled <span class="count">1<\/span>/);
+    expect(html).toMatch(/All <span class="count">4<\/span>/);
   });
 
   it('without JavaScript, a button posts and redirects back to the same tab; a refused one says why', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_unacked_idx" ON "notifications" USING btree ("recipient_id") WHERE "notifications"."read_at" is null and "notifications"."type" = 'order_notification';
