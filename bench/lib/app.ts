@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/db/embedded.ts';
 import { sleep } from './progress.ts';
 
@@ -26,10 +26,20 @@ export const appEnv = (databaseUrl: string, port: number, poolMax: number, heart
 /** The bench reads the app's own /metrics, which answers only with this token. */
 export const BENCH_METRICS_TOKEN = 'orderbell-bench-metrics-token';
 
-/** Starts `src/server.ts` as its own Node process, exactly as in production, and waits for /healthz. */
+let built = false;
+
+/**
+ * Starts the server as `npm start` runs it (the compiled `dist/src/server.js` with plain Node, built
+ * once per run as `prestart` does), as its own process, and waits for /healthz. Through tsx the
+ * page scenarios measured tsx's JSX and loader output, not what a shop runs.
+ */
 export async function startApp(databaseUrl: string, poolMax: number, heartbeatSeconds: number, extraArgs: string[] = []): Promise<AppProcess> {
+  if (!built) {
+    execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    built = true;
+  }
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...extraArgs, 'dist/src/server.js'], {
     env: { ...process.env, ...appEnv(databaseUrl, port, poolMax, heartbeatSeconds) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -69,6 +69,9 @@ export async function pages({ db, app, world, settings: s }: Bench) {
     ['/admin/store-matches?store=Store%2012', admin],
     ['/admin/stats', admin, { p99Ms: 50 }],
     ['/admin/delivery', admin],
+    // Not a page: the HTTP ceiling of this machine (an answer with no query and no HTML), the
+    // bound under every page's pages/s.
+    ['/healthz', admin],
   ];
   const http = client(app.base, PARALLEL);
   const figures: PageFigure[] = [];

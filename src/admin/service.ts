@@ -32,10 +32,7 @@ export const contains = (word: string) => `%${word.toLowerCase().replace(/[\\%_]
  */
 function where(sql: Db, f: ListFilters) {
   const parts = [sql`true`];
-  if (f.store || f.status) {
-    const part = [f.store ? sql`seller_id = ${f.store}` : sql`true`, f.status ? sql`status = ${f.status}` : sql`true`];
-    parts.push(sql`o.id in (select order_id from seller_orders where ${part[0]!} and ${part[1]!})`);
-  }
+  if (f.store || f.status) parts.push(sql`o.id in (select order_id from seller_orders where ${partsWhere(sql, f)})`);
   if (f.from) parts.push(sql`o.created_at >= ${f.from}::date::timestamp at time zone 'UTC'`);
   if (f.to) parts.push(sql`o.created_at < (${f.to}::date + 1)::timestamp at time zone 'UTC'`);
   for (const word of f.q?.split(/\s+/).filter(Boolean) ?? []) {
@@ -85,12 +82,29 @@ function filtered(sql: Db, f: ListFilters, limit?: number) {
 }
 
 /**
+ * Filters on store parts only (store, status, no search or dates): their counts read seller_orders
+ * alone, index-only by (seller_id, status, order_id) or (status, order_id), counting each order
+ * once. Through orders, a status across all stores joined every matching order (the bench's
+ * "delivered": 70,000 orders, the page's whole time).
+ */
+const partsOnly = (f: ListFilters) => Boolean(f.store || f.status) && !f.q && !f.from && !f.to;
+
+function partsWhere(sql: Db, f: ListFilters) {
+  return sql`${f.store ? sql`seller_id = ${f.store}` : sql`true`} and ${f.status ? sql`status = ${f.status}` : sql`true`}`;
+}
+
+/**
  * How many orders match, for "Orders X–Y of N". Without a search, and with a status only together
  * with a store, the daily rollup answers exactly (decision 018: its days are the same UTC days as
  * the date filters; a store's orders are its parts), reading a row per store and day instead of
- * every order. A search, or a status across all stores ("any part"), counts the matches.
+ * every order. A status across all stores ("any part") counts its orders in seller_orders; a
+ * search counts the matches.
  */
 async function countAll(sql: Db, f: ListFilters): Promise<number> {
+  if (f.status && !f.store && partsOnly(f)) {
+    const [row] = await sql<{ n: number }[]>`select count(distinct order_id)::int as n from seller_orders where ${partsWhere(sql, f)}`;
+    return row!.n;
+  }
   if (f.q || (f.status && !f.store)) {
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders o where ${where(sql, f)}`;
     return row!.n;
@@ -105,15 +119,14 @@ async function countAll(sql: Db, f: ListFilters): Promise<number> {
 
 /**
  * How many matching orders come before a page (only asked past the first page). Its cost grows
- * with that number, not with the orders in all: by a store alone (and a status), an index-only
- * range of seller_orders (seller_id, status, order_id); otherwise the orders ahead in the sort.
+ * with that number, not with the orders in all: by store and status alone, an index-only range
+ * of seller_orders; otherwise the orders ahead in the sort.
  */
 async function countAhead(sql: Db, f: ListFilters, key: string): Promise<number> {
-  if (f.store && f.sort !== 'total' && !f.q && !f.from && !f.to) {
+  if (partsOnly(f) && f.sort !== 'total') {
     const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from seller_orders
-      where seller_id = ${f.store} and ${f.status ? sql`status = ${f.status}` : sql`true`}
-        and order_id ${f.sort === 'oldest' ? sql`<` : sql`>`} ${Number(key)}`;
+      select count(distinct order_id)::int as n from seller_orders
+      where ${partsWhere(sql, f)} and order_id ${f.sort === 'oldest' ? sql`<` : sql`>`} ${Number(key)}`;
     return row!.n;
   }
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders o where ${where(sql, f)} and ${ordering(sql, f).ahead(key)}`;
