@@ -42,7 +42,8 @@ try {
     apps.push(app);
     return app;
   };
-  const app = await launch();
+  // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": flags for the main app process only.
+  const app = await launch((process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean));
   phase(`app up (pid ${app.pid}, port ${app.port})`);
   await checkLogin(app.base, world.customers[0]!.email);
   const bench: Bench = { db, app, world, settings, startApp: launch };

@@ -23,6 +23,8 @@ export const settings = {
   /** Orders in flight over HTTP during the throughput runs (twice the pool, so it never idles). */
   httpConcurrency: 20,
   throughputSeconds: quick ? 2 : 20,
+  /** Orders bulk-loaded before the throughput arms, so that every arm's connections plan against a shop with a history. */
+  throughputHistory: quick ? 2_000 : 10_000,
   warmupSeconds: quick ? 1 : 3,
   /** Orders of the "pages at size" scenario, bulk-loaded in SQL. */
   pageOrders: quick ? 10_000 : 100_000,
