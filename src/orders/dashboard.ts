@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { latestIdOf, unreadCountOf } from '../notifications/store.ts';
-import { figureCountsOf, medianToConfirm, type SellerFigures } from './figures.ts';
+import { figuresFrom, figuresOf, type FigureColumns, type SellerFigures } from './figures.ts';
 import { sellerOrders, statusCounts, statusCountsOf, withSellerPosition, type Page, type SellerOrderRow, type Viewer } from './queries.ts';
 import type { PageQuery } from './schemas.ts';
 
@@ -23,14 +23,10 @@ export interface SellerDashboardData {
  * double), never lost. The page's position comes from the tab counts (withSellerPosition).
  */
 export async function sellerDashboard(sql: Db, viewer: Viewer, query: PageQuery): Promise<SellerDashboardData> {
-  const [[facts], median] = await Promise.all([
-    sql<{ after: number; counts: Partial<Record<Status, number>>; unread: number; ordersToday: number; unacknowledged: number }[]>`
-      select ${latestIdOf(sql, viewer.id)} as after, ${statusCountsOf(sql, viewer)} as counts, ${unreadCountOf(sql, viewer.id)} as unread,
-        ${figureCountsOf(sql, viewer)}`,
-    medianToConfirm(sql, viewer),
-  ]);
-  const { after, unread, ordersToday, unacknowledged } = facts!;
+  const [facts] = await sql<({ after: number; counts: Partial<Record<Status, number>>; unread: number } & FigureColumns)[]>`
+    select ${latestIdOf(sql, viewer.id)} as after, ${statusCountsOf(sql, viewer)} as counts, ${unreadCountOf(sql, viewer.id)} as unread,
+      ${figuresOf(sql, viewer)}`;
   const counts = statusCounts(facts!.counts);
   const page = await withSellerPosition(sql, viewer, query, await sellerOrders(sql, viewer, query), counts);
-  return { after, counts, figures: { ordersToday, unacknowledged, ...median }, unread, page };
+  return { after: facts!.after, counts, figures: figuresFrom(facts!), unread: facts!.unread, page };
 }

@@ -1,9 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, orderEvents, orders, sellerOrders, type Status } from '../../../src/db/schema.ts';
-import { sellerFigures } from '../../../src/orders/figures.ts';
+import { sellerDashboard } from '../../../src/orders/dashboard.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
+
+/** The figures the dashboard shows, as its service reads them. */
+const sellerFigures = async (sql: TestApp['database']['sql'], viewer: { id: string; role: 'seller' }) =>
+  (await sellerDashboard(sql, viewer, { limit: 20 })).figures;
 
 let t: TestApp;
 let mine: Awaited<ReturnType<typeof makeSeller>>;

@@ -8,7 +8,6 @@ import type { Database, Db } from '../../../src/db/client.ts';
 import { migrationsFolder } from '../../../src/db/migrate.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../../../src/db/schema.ts';
 import { Conflict } from '../../../src/http/errors.ts';
-import { secondsToConfirm } from '../../../src/orders/figures.ts';
 import type { Viewer } from '../../../src/orders/queries.ts';
 import { changeStatus, placeOrder, type Customer } from '../../../src/orders/service.ts';
 import { freshDatabase } from '../../helpers/db.ts';
@@ -27,6 +26,11 @@ let admin: Viewer;
 const DAY = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const today = Date.parse(`${dayOf(Date.now())}T00:00:00Z`);
+
+/** Seconds from the order's placement to its part's first 'confirmed' event, from the events themselves. */
+const secondsToConfirm = (db: Db) =>
+  db.unsafe(`extract(epoch from (select min(e.created_at) from order_events e
+    where e.order_id = so.order_id and e.seller_order_id = so.id and e.to_status = 'confirmed') - o.created_at)::float8`);
 
 async function recount(db: Db, range: { from: string; to: string }, store: Store | null): Promise<Stats> {
   const [row] = await db<(Omit<Stats, 'from' | 'to' | 'store' | 'statuses'> & { statuses: { status: Status; n: number }[] | null })[]>`
