@@ -87,7 +87,7 @@ export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store
           order by c.confirmations desc, s.name)
         from confirm c join sellers s on s.id = c.seller_id
         cross join lateral (
-          select percentile_cont(0.5) within group (order by extract(epoch from (p.confirmed_at - p.placed_at))::float8)::float8 as median
+          select percentile_cont(0.5) within group (order by p.seconds)::float8 as median
           from part_confirmations p
           where p.seller_id = c.seller_id and p.placed_at >= ${from}::timestamp at time zone 'UTC' and p.placed_at < (${to} + 1)::timestamp at time zone 'UTC'
         ) m), '[]') as "confirmTimes"`;

@@ -33,7 +33,7 @@ export const figuresOf = (sql: Db, viewer: Viewer) => sql`
     where day = (now() at time zone 'UTC')::date and seller_id = (select id from sellers where user_id = ${viewer.id})), 0) as "ordersToday",
   ${unacknowledgedOf(sql, viewer.id)} as unacknowledged,
   (select json_build_object('medianConfirmSeconds', (percentile_cont(0.5) within group (order by seconds))::float8, 'confirmed', count(*)::int)
-    from (select extract(epoch from (confirmed_at - placed_at))::float8 as seconds from part_confirmations
+    from (select seconds from part_confirmations
       where seller_id = (select id from sellers where user_id = ${viewer.id}) and placed_at >= now() - interval '30 days'
       order by placed_at desc limit ${CONFIRM_SAMPLE}) recent) as "confirmTime"`;
 
