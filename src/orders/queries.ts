@@ -65,11 +65,19 @@ export interface OrderView {
   canCancel: boolean;
 }
 
+/**
+ * A store's name by its key, as a scalar subquery. Joined instead, the planner merge-joined a
+ * few parts with sellers read from the first store on (its statistics of seller_orders.seller_id
+ * lagging behind new stores), so a part of store 9,990 read 9,990 index entries: a page of 50 such
+ * orders took 87 ms instead of 1.6, one order view ~4 ms.
+ */
+const storeNameOf = (sellerIdColumn: string) => `(select name from sellers where id = ${sellerIdColumn})`;
+
 /** Orders the viewer may see: their own (customer), those holding their products (seller), all (admin). */
 export function orderScope(sql: Db, viewer: Viewer) {
   if (viewer.role === 'admin') return sql`true`;
   if (viewer.role === 'customer') return sql`o.customer_id = ${viewer.id}`;
-  return sql`exists (select 1 from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id and s.user_id = ${viewer.id})`;
+  return sql`exists (select 1 from seller_orders so where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')})`;
 }
 
 /** Parts of an order the viewer may see: a seller sees only their own store's part. */
@@ -112,15 +120,15 @@ export function orderViewSelect(sql: Db, viewer: Viewer, from: OrderSources, whe
       json_build_object('name', o.customer_name, 'email', o.customer_email, 'phone', o.customer_phone) as customer,
       o.delivery_address as "deliveryAddress", o.notes, o.payment_method as "paymentMethod", o.total_amount as "totalAmount",
       o.order_date as "orderDate", o.estimated_delivery as "estimatedDelivery", o.created_at as "createdAt", o.updated_at as "updatedAt",
-      coalesce((select json_agg(json_build_object('id', so.id, 'sellerId', so.seller_id, 'storeName', s.name, 'status', so.status,
-          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson(from.items))}) order by s.name, so.id)
-        from ${sql.unsafe(from.sellerOrders)} so join sellers s on s.id = so.seller_id
-        where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}), '[]') as "sellerOrders",
+      coalesce((select json_agg(json_build_object('id', so.id, 'sellerId', so.seller_id, 'storeName', so.store_name, 'status', so.status,
+          'subtotal', so.subtotal, 'updatedAt', so.updated_at, 'items', ${sql.unsafe(itemsJson(from.items))}) order by so.store_name, so.id)
+        from (select so.*, ${sql.unsafe(storeNameOf('so.seller_id'))} as store_name from ${sql.unsafe(from.sellerOrders)} so
+          where so.order_id = o.id and ${partScope(sql, viewer, 'so.seller_id')}) so), '[]') as "sellerOrders",
       coalesce((select json_agg(json_build_object('type', e.type, 'status', e.to_status, 'from', e.from_status, 'note', e.note,
           'actor', case when u.id is null then null else json_build_object('name', ${actorName(sql, viewer)}, 'role', u.role) end,
           'storeName', s.name, 'at', e.created_at) order by e.id)
         from ${sql.unsafe(from.events)} e left join users u on u.id = e.actor_id
-          left join ${sql.unsafe(from.sellerOrders)} so on so.id = e.seller_order_id left join sellers s on s.id = so.seller_id
+          left join ${sql.unsafe(from.sellerOrders)} so on so.id = e.seller_order_id left join lateral ${sql.unsafe(storeNameOf('so.seller_id'))} s on true
         where e.order_id = o.id and (e.seller_order_id is null or ${partScope(sql, viewer, 'so.seller_id')})), '[]') as timeline
     from ${sql.unsafe(from.orders)} o where ${where} and ${orderScope(sql, viewer)}`;
 }
@@ -149,8 +157,9 @@ export async function orderFor(sql: Db, viewer: Viewer, orderId: number): Promis
 }
 
 /** Every store's part of the order `o` (name, status, subtotal), for lists that summarise orders. */
-export const partsJson = `coalesce((select json_agg(json_build_object('storeName', s.name, 'status', so.status, 'subtotal', so.subtotal) order by s.name, so.id)
-  from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = o.id), '[]')`;
+export const partsJson = `coalesce((select json_agg(json_build_object('storeName', p.name, 'status', p.status, 'subtotal', p.subtotal) order by p.name, p.id)
+  from (select so.id, so.status, so.subtotal, ${storeNameOf('so.seller_id')} as name
+    from seller_orders so where so.order_id = o.id) p), '[]')`;
 
 /** What a list row shows of an order's parts: the stores, what is due and the progress. */
 export interface PartsSummary {

@@ -140,8 +140,8 @@ export async function changeStatus(sql: Pool, viewer: Viewer, orderId: number, t
     const [order] = await tx`select o.id from orders o where o.id = ${orderId} and ${orderScope(tx, viewer)} for update`;
     if (!order) throw new NotFound('No such order.');
     const all = await tx<{ id: number; sellerId: number; status: Status; userId: string }[]>`
-      select so.id::int as id, so.seller_id as "sellerId", so.status, s.user_id as "userId"
-      from seller_orders so join sellers s on s.id = so.seller_id where so.order_id = ${orderId} order by so.id for update of so`;
+      select so.id::int as id, so.seller_id as "sellerId", so.status, (select s.user_id from sellers s where s.id = so.seller_id) as "userId"
+      from seller_orders so where so.order_id = ${orderId} order by so.id for update`;
     const mine = all.filter((p) =>
       actor === 'seller' ? p.userId === viewer.id : opts.sellerOrderId ? p.id === opts.sellerOrderId : true,
     );
@@ -176,7 +176,7 @@ export async function changeStatus(sql: Pool, viewer: Viewer, orderId: number, t
 export async function markSeen(sql: Db, viewer: Viewer, orderId: number) {
   await sql`
     insert into order_events (order_id, seller_order_id, actor_id, actor_role, type)
-    select so.order_id, so.id, ${viewer.id}, 'seller', 'seen' from seller_orders so join sellers s on s.id = so.seller_id
-    where so.order_id = ${orderId} and s.user_id = ${viewer.id}
+    select so.order_id, so.id, ${viewer.id}, 'seller', 'seen' from seller_orders so
+    where so.order_id = ${orderId} and so.seller_id = (select id from sellers where user_id = ${viewer.id})
       and not exists (select 1 from order_events e where e.seller_order_id = so.id and e.type = 'seen')`;
 }
