@@ -88,7 +88,7 @@ export async function pages({ db, app, world, settings: s }: Bench) {
         const r = await http.send('GET', path, token);
         if (r.status !== 200) throw new Error(`${path} answered ${r.status}`);
       };
-      await closedLoop(get, 1, Math.min(1, s.pageSeconds));
+      await closedLoop(get, 1, Math.min(1, s.pageSeconds / 2));
       const oneAtATime = await closedLoop(get, 1, s.pageSeconds);
       const meter = cpuMeter(app.pid, db.dataDir);
       const parallel = { ...(await closedLoop(get, PARALLEL, s.pageSeconds)), cpu: meter() };
