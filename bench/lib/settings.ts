@@ -28,12 +28,12 @@ export const settings = {
   warmupSeconds: quick ? 1 : 3,
   /** Orders of the "pages at size" scenario, bulk-loaded in SQL. */
   pageOrders: quick ? 10_000 : 100_000,
-  pageSeconds: quick ? 1 : 8,
+  pageSeconds: quick ? 0.5 : 8,
   latencyStreams: [100, 1_000],
   latencyRates: quick ? [100, 500] : [100, 500, 1_000],
   latencySeconds: quick ? 2 : 10,
   capacityStreams: quick ? 1_000 : 10_000,
-  idleSeconds: quick ? 11 : 35,
+  idleSeconds: quick ? 5 : 35,
   capacityRate: 100,
   churnStreams: quick ? 500 : 5_000,
   churnRounds: quick ? 3 : 10,
@@ -42,7 +42,7 @@ export const settings = {
   streamsMax: quick ? 300 : 19_000,
   twoProcessStreams: 1_000,
   twoProcessRate: quick ? 100 : 500,
-  /** Heartbeat interval given to the app (its default; 5 s in quick mode, so a short idle window still covers two). */
-  heartbeatSeconds: quick ? 5 : 15,
+  /** Heartbeat interval given to the app (its default; 2 s in quick mode, so a short idle window still covers two). */
+  heartbeatSeconds: quick ? 2 : 15,
 };
 export type Settings = typeof settings;
