@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
 import type { StatsFilters } from './schemas.ts';
+import { storeNameOf } from '../orders/queries.ts';
 import type { Store } from './store-search.ts';
 
 export interface DayFigures {
@@ -44,9 +45,6 @@ export interface Stats {
 /** Bounded, so the page stays small with 10,000 stores. */
 export const STORE_ROWS = 20;
 
-/** A store's name by its key, as a scalar subquery (a join to all 10,000 stores was a hash of every one). */
-const storeName = (sellerId: string) => `(select name from sellers where id = ${sellerId})`;
-
 /**
  * The admin's figures for a range of UTC days and optionally one store, in one query over the daily
  * rollup store_day_figures (one row per store and day, kept by triggers in the order and status
@@ -85,14 +83,14 @@ export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store
       (select json_agg(json_build_object('day', to_char(d.day, 'YYYY-MM-DD'), 'orders', coalesce(p.orders, 0), 'revenue', coalesce(p.revenue, 0)) order by d.day)
         from generate_series(${from}, ${to}, interval '1 day') d(day) left join per_day p on p.day = d.day) as days,
       (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))}) from per_day) as statuses,
-      coalesce((select json_agg(json_build_object('storeId', t.seller_id, 'storeName', ${sql.unsafe(storeName('t.seller_id'))}, 'orders', t.orders, 'revenue', t.revenue)
+      coalesce((select json_agg(json_build_object('storeId', t.seller_id, 'storeName', ${sql.unsafe(storeNameOf('t.seller_id'))}, 'orders', t.orders, 'revenue', t.revenue)
           order by t.revenue desc, t.orders desc, t.seller_id)
         from top t), '[]') as stores,
       (select json_build_object('stores', count(*)::int, 'orders', sum(orders)::int, 'revenue', sum(revenue))
         from per_store where seller_id not in (select seller_id from top) having count(*) > 0) as "otherStores",
       coalesce((select json_agg(json_build_object('storeId', c.seller_id, 'storeName', c.name, 'medianSeconds', m.median, 'confirmed', c.confirmations)
           order by c.confirmations desc, c.name)
-        from (select seller_id, confirmations, ${sql.unsafe(storeName('seller_id'))} as name from confirm) c
+        from (select seller_id, confirmations, ${sql.unsafe(storeNameOf('seller_id'))} as name from confirm) c
         cross join lateral (
           select percentile_cont(0.5) within group (order by p.seconds)::float8 as median
           from part_confirmations p

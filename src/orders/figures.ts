@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { unacknowledgedOf } from '../notifications/alerts.ts';
-import type { Viewer } from './queries.ts';
+import { storeIdOf, type Viewer } from './queries.ts';
 
 /** How many of a store's newest confirmed parts its median time to confirm looks at, so a big store's dashboard stays fast. */
 export const CONFIRM_SAMPLE = 1000;
@@ -30,11 +30,11 @@ export interface SellerFigures {
  */
 export const figuresOf = (sql: Db, viewer: Viewer) => sql`
   coalesce((select parts from store_day_figures
-    where day = (now() at time zone 'UTC')::date and seller_id = (select id from sellers where user_id = ${viewer.id})), 0) as "ordersToday",
+    where day = (now() at time zone 'UTC')::date and seller_id = ${storeIdOf(sql, viewer)}), 0) as "ordersToday",
   ${unacknowledgedOf(sql, viewer.id)} as unacknowledged,
   (select json_build_object('medianConfirmSeconds', (percentile_cont(0.5) within group (order by seconds))::float8, 'confirmed', count(*)::int)
     from (select seconds from part_confirmations
-      where seller_id = (select id from sellers where user_id = ${viewer.id}) and placed_at >= now() - interval '30 days'
+      where seller_id = ${storeIdOf(sql, viewer)} and placed_at >= now() - interval '30 days'
       order by placed_at desc limit ${CONFIRM_SAMPLE}) recent) as "confirmTime"`;
 
 /** The columns of `figuresOf`, as read. */

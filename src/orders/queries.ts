@@ -71,7 +71,10 @@ export interface OrderView {
  * lagging behind new stores), so a part of store 9,990 read 9,990 index entries: a page of 50 such
  * orders took 87 ms instead of 1.6, one order view ~4 ms.
  */
-const storeNameOf = (sellerIdColumn: string) => `(select name from sellers where id = ${sellerIdColumn})`;
+export const storeNameOf = (sellerIdColumn: string) => `(select name from sellers where id = ${sellerIdColumn})`;
+
+/** The viewer's store (a seller's), as a scalar subquery by the sellers' user_id index. */
+export const storeIdOf = (sql: Db, viewer: Viewer) => sql`(select id from sellers where user_id = ${viewer.id})`;
 
 /** Orders the viewer may see: their own (customer), those holding their products (seller), all (admin). */
 export function orderScope(sql: Db, viewer: Viewer) {
@@ -83,7 +86,7 @@ export function orderScope(sql: Db, viewer: Viewer) {
 /** Parts of an order the viewer may see: a seller sees only their own store's part. */
 function partScope(sql: Db, viewer: Viewer, sellerIdColumn: string) {
   if (viewer.role !== 'seller') return sql`true`;
-  return sql`${sql.unsafe(sellerIdColumn)} = (select id from sellers where user_id = ${viewer.id})`;
+  return sql`${sql.unsafe(sellerIdColumn)} = ${storeIdOf(sql, viewer)}`;
 }
 
 /**
@@ -283,7 +286,7 @@ async function sellerRows(sql: Db, where: Fragment, limit: number, order = sql`s
 
 /** The seller's parts, optionally of one status. */
 const sellerParts = (sql: Db, viewer: Viewer, status?: Status) =>
-  sql`so.seller_id = (select id from sellers where user_id = ${viewer.id}) ${status ? sql`and so.status = ${status}` : sql``}`;
+  sql`so.seller_id = ${storeIdOf(sql, viewer)} ${status ? sql`and so.status = ${status}` : sql``}`;
 
 /** The seller's parts of orders, newest first, optionally of one status, by keyset on the order id. */
 export async function sellerOrders(sql: Db, viewer: Viewer, query: PageQuery): Promise<Page<SellerOrderRow>> {
@@ -310,7 +313,7 @@ export async function withSellerPosition(sql: Db, viewer: Viewer, query: PageQue
 
 /** One seller order row, only if it belongs to the viewer's store (for live updates and htmx swaps). */
 export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): Promise<SellerOrderRow> {
-  const [row] = await sellerRows(sql, sql`so.order_id = ${orderId} and so.seller_id = (select id from sellers where user_id = ${viewer.id})`, 1);
+  const [row] = await sellerRows(sql, sql`so.order_id = ${orderId} and ${sellerParts(sql, viewer)}`, 1);
   if (!row) throw new NotFound('No such order.');
   return row;
 }
@@ -323,7 +326,7 @@ export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): 
  */
 export const statusCountsOf = (sql: Db, viewer: Viewer) => sql`
   (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))})
-    from store_day_figures where seller_id = (select id from sellers where user_id = ${viewer.id}))`;
+    from store_day_figures where seller_id = ${storeIdOf(sql, viewer)})`;
 
 /** Every status with its count, zero for those the store has none of. */
 export const statusCounts = (found: Partial<Record<Status, number>>): Record<Status, number> => ({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...found });

@@ -2,7 +2,7 @@ import type { Db, Pool } from '../db/client.ts';
 import type { Status } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound, TooMany } from '../http/errors.ts';
 import { countAttempt } from '../ops/rate-limit.ts';
-import { finishOrderView, orderFor, orderScope, orderViewSelect, type OrderSources, type OrderView, type Viewer } from './queries.ts';
+import { finishOrderView, orderFor, orderScope, orderViewSelect, storeIdOf, type OrderSources, type OrderView, type Viewer } from './queries.ts';
 import type { PlaceOrderInput } from './schemas.ts';
 import { actorOf, deriveStatus, refusal } from './status.ts';
 
@@ -177,6 +177,6 @@ export async function markSeen(sql: Db, viewer: Viewer, orderId: number) {
   await sql`
     insert into order_events (order_id, seller_order_id, actor_id, actor_role, type)
     select so.order_id, so.id, ${viewer.id}, 'seller', 'seen' from seller_orders so
-    where so.order_id = ${orderId} and so.seller_id = (select id from sellers where user_id = ${viewer.id})
+    where so.order_id = ${orderId} and so.seller_id = ${storeIdOf(sql, viewer)}
       and not exists (select 1 from order_events e where e.seller_order_id = so.id and e.type = 'seen')`;
 }
