@@ -1,51 +1,31 @@
 import { eq } from 'drizzle-orm';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailOutbox, notifications } from '../../../src/db/schema.ts';
 import { instanceOn, listen, testApp, type TestApp } from '../../helpers/app.ts';
 import { startAppProcess } from '../../helpers/process.ts';
+import { startInbox } from '../../helpers/smtp.ts';
 import type { OrderView } from '../../../src/orders/queries.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
 import { order, sleep, streamOf } from './support.ts';
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-const inbox: Mail[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['AUTH', 'STARTTLS'],
-  logger: false,
-  onData(stream, session, done) {
-    let raw = '';
-    stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    stream.on('end', () => {
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-      done();
-    });
-  },
-});
-
-const smtpPort = () => (smtp.server.address() as AddressInfo).port;
+let inbox: Awaited<ReturnType<typeof startInbox>>;
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
-  await new Promise<void>((done) => smtp.listen(0, '127.0.0.1', done));
+  inbox = await startInbox();
   // An hour's delay: the instances' own workers pass every 30 s, so the calls below are what
   // sends; notifications are made due by backdating them instead of waiting.
-  const env = { SMTP_URL: `smtp://127.0.0.1:${smtpPort()}`, NOTIFY_EMAIL_AFTER_SECONDS: '3600', NOTIFY_EMAIL_OFFLINE_SECONDS: '3600', ORDER_RATE_LIMIT_PER_MINUTE: '1000' };
+  const env = { SMTP_URL: inbox.url, NOTIFY_EMAIL_AFTER_SECONDS: '3600', NOTIFY_EMAIL_OFFLINE_SECONDS: '3600', ORDER_RATE_LIMIT_PER_MINUTE: '1000' };
   a = await testApp(env);
   b = await instanceOn(a.url, env);
 });
 afterAll(async () => {
   await b.close();
   await a.close();
-  await new Promise<void>((done) => smtp.close(done));
+  await inbox.close();
 });
 
-const mailsTo = (address: string) => inbox.filter((m) => m.to.includes(address));
+const mailsTo = (address: string) => inbox.to(address);
 const sellerNotes = (userId: string) => a.database.orm.select().from(notifications).where(eq(notifications.recipientId, userId));
 const newCustomer = async () => apiClient(a.app, (await makeCustomer(a.database.orm)).email);
 /** Ages a seller's notifications past the fallback delay. */
@@ -76,13 +56,13 @@ describe('offline email fallback', () => {
   });
 
   it('emails each order once with two app processes whose own workers race for them', async () => {
-    const env = { DATABASE_URL: a.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort()}`, NOTIFY_EMAIL_AFTER_SECONDS: '1' };
+    const env = { DATABASE_URL: a.url, SMTP_URL: inbox.url, NOTIFY_EMAIL_AFTER_SECONDS: '1' };
     const processes = await Promise.all([
       startAppProcess({ ...env, SMTP_FROM: 'Process A <a@orderbell.test>' }),
       startAppProcess({ ...env, SMTP_FROM: 'Process B <b@orderbell.test>' }),
     ]);
     try {
-      const sentBy = (name: string, emails: Set<string>) => inbox.filter((m) => emails.has(m.to[0]!) && m.raw.includes(`From: ${name}`)).length;
+      const sentBy = (name: string, emails: Set<string>) => inbox.mails.filter((m) => emails.has(m.to[0]!) && m.raw.includes(`From: ${name}`)).length;
       const emails = new Set<string>();
       // Orders keep coming until both processes have emailed some: each then worked the same queue.
       for (let wave = 0; wave < 40 && (sentBy('Process A', emails) === 0 || sentBy('Process B', emails) === 0); wave++) {
@@ -91,7 +71,7 @@ describe('offline email fallback', () => {
           emails.add(s.user.email);
           await order(await newCustomer(), s.products[0]!.id);
         }
-        await expect.poll(() => inbox.filter((m) => emails.has(m.to[0]!)).length, { timeout: 15_000 }).toBe(emails.size);
+        await expect.poll(() => inbox.mails.filter((m) => emails.has(m.to[0]!)).length, { timeout: 15_000 }).toBe(emails.size);
       }
       expect(sentBy('Process A', emails)).toBeGreaterThan(0);
       expect(sentBy('Process B', emails)).toBeGreaterThan(0);

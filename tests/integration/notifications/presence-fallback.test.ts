@@ -1,38 +1,22 @@
 import { eq } from 'drizzle-orm';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../../../src/db/schema.ts';
+import { startInbox } from '../../helpers/smtp.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
 import { startAppProcess, type AppProcess } from '../../helpers/process.ts';
 import { order, sleep, streamOf } from './support.ts';
 
 /** Issue 12: presence picks the fallback email's delay; two app processes' own workers race for each email. */
-const inbox: { to: string[]; raw: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['AUTH', 'STARTTLS'],
-  logger: false,
-  onData(stream, session, done) {
-    let raw = '';
-    stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    stream.on('end', () => {
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-      done();
-    });
-  },
-});
-
+let inbox: Awaited<ReturnType<typeof startInbox>>;
 let a: TestApp;
 let processes: AppProcess[] = [];
 beforeAll(async () => {
-  await new Promise<void>((done) => smtp.listen(0, '127.0.0.1', done));
-  const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  inbox = await startInbox();
   // This instance only places orders and reads: its own worker waits an hour either way.
   a = await testApp({ NOTIFY_EMAIL_AFTER_SECONDS: '3600', NOTIFY_EMAIL_OFFLINE_SECONDS: '3600', ORDER_RATE_LIMIT_PER_MINUTE: '1000' });
   // The short delay is 1 s (their workers then pass every second); the long one an hour, reached by backdating.
-  const env = { DATABASE_URL: a.url, SMTP_URL: smtpUrl, NOTIFY_EMAIL_OFFLINE_SECONDS: '1', NOTIFY_EMAIL_AFTER_SECONDS: '3600' };
+  const env = { DATABASE_URL: a.url, SMTP_URL: inbox.url, NOTIFY_EMAIL_OFFLINE_SECONDS: '1', NOTIFY_EMAIL_AFTER_SECONDS: '3600' };
   processes = await Promise.all([
     startAppProcess({ ...env, SMTP_FROM: 'Process A <a@orderbell.test>' }),
     startAppProcess({ ...env, SMTP_FROM: 'Process B <b@orderbell.test>' }),
@@ -42,10 +26,10 @@ afterAll(async () => {
   for (const p of processes) p.child.kill('SIGTERM');
   await Promise.all(processes.map((p) => p.exited));
   await a?.close();
-  await new Promise<void>((done) => smtp.close(done));
+  await inbox.close();
 });
 
-const mailsTo = (address: string) => inbox.filter((m) => m.to.includes(address));
+const mailsTo = (address: string) => inbox.to(address);
 const noteOf = async (userId: string) => (await a.database.orm.select().from(notifications).where(eq(notifications.recipientId, userId)))[0]!;
 
 describe('the fallback email, by presence', () => {
