@@ -27,8 +27,6 @@ function renderOnce(format: StreamFormat, notice: Notice) {
 
 /** The recipient's stored notifications, as a stream reads its backlog. */
 export interface Backlog {
-  /** The newest id there is (a stream opened without a cursor starts from now). */
-  latest(): Promise<number>;
   /** Up to `limit` notices after `after`, oldest first. */
   after(after: number, limit: number): Promise<Notice[]>;
 }
@@ -55,10 +53,6 @@ class UserBacklog implements Backlog {
     private readonly userId: string,
   ) {}
 
-  latest() {
-    return latestId(this.sql, this.userId);
-  }
-
   after(after: number, limit: number) {
     return noticesAfter(this.sql, this.userId, after, limit);
   }
@@ -81,15 +75,16 @@ export class EventStream implements Subscriber {
   readonly userId: string;
   private current: StreamPhase = 'backlog';
   /** The newest id queued for this client. */
-  private last: number | undefined;
+  private last: number;
   private readonly held: Notice[] = [];
   /** Writes in id order, whatever order the renders finish in. */
   private writes = Promise.resolve();
   private readonly writer: SseWriter;
 
+  /** `start`: the client's cursor, or the newest id when the stream was answered (see `openStream`). */
   constructor(
     private readonly parts: EventStreamParts,
-    start: number | undefined,
+    start: number,
   ) {
     this.userId = parts.userId;
     this.last = start;
@@ -125,7 +120,6 @@ export class EventStream implements Subscriber {
     const { backlog, log } = this.parts;
     const pageSize = this.parts.backlogPage ?? BACKLOG_PAGE;
     try {
-      if (this.last === undefined) this.last = await backlog.latest();
       while (this.current === 'backlog') {
         const page = await backlog.after(this.last, pageSize);
         for (const notice of page) this.send(notice, false);
@@ -166,7 +160,7 @@ export class EventStream implements Subscriber {
 
   private send(notice: Notice, live: boolean) {
     const { format, log } = this.parts;
-    if (this.current === 'closed' || notice.id <= (this.last ?? -1)) return;
+    if (this.current === 'closed' || notice.id <= this.last) return;
     this.last = notice.id;
     if (format.carries && !format.carries(notice)) return;
     const data = renderOnce(format, notice);
@@ -194,7 +188,12 @@ export async function openStream(c: Context<SignedInEnv>, format: StreamFormat) 
   const { notifications: live, database, log } = c.get('deps');
   const userId = c.get('user').id;
   const sessionId = c.get('session').id;
-  const cursor = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
+  const sql = database.sql;
+  const sent = parse(cursorSchema, { after: c.req.header('last-event-id') || c.req.query('after') }).after;
+  // "From now" is fixed before the client hears 200: whatever it does once answered (place an
+  // order) comes after the cursor. Read after the answer, a commit could slip in first and be
+  // taken for history, never sent.
+  const cursor = sent ?? (await latestId(sql, userId));
   if (!(await live.presence.tryOpen(userId, live.maxStreamsPerUser))) {
     throw new AppError(
       429,
@@ -204,7 +203,6 @@ export async function openStream(c: Context<SignedInEnv>, format: StreamFormat) 
       { 'Retry-After': '30' },
     );
   }
-  const sql = database.sql;
   const start = (sink: SseSink) => {
     let unsubscribe = () => {};
     let unbeat = () => {};

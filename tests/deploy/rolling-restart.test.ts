@@ -132,6 +132,7 @@ describeDeploy('the deploy/ Caddy config in front of two processes', () => {
     await Promise.all(loops);
 
     const failed = answers.filter((a) => a.status !== 201);
+    if (failed.length) console.error(`[deploy] ${failed.length} of ${answers.length} checkouts failed; Caddy said:\n${caddy.output()}`);
     expect(failed).toEqual([]);
     const ids = answers.map((a) => (JSON.parse(a.body) as { id: number }).id);
     expect(new Set(ids).size).toBe(ids.length);

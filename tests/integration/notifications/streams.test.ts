@@ -6,7 +6,7 @@ import { servedApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller, signIn } from '../../helpers/factories.ts';
 import { SseStream } from '../../helpers/sse.ts';
-import { order, payloadOf, quietPeriod, streamOf } from './support.ts';
+import { order, payloadOf, quietPeriod, sleep, streamOf } from './support.ts';
 
 const METRICS_TOKEN = 'streams-test-metrics';
 const served = servedApp({ ORDER_RATE_LIMIT_PER_MINUTE: '1000', SSE_HEARTBEAT_SECONDS: '1', METRICS_TOKEN });
@@ -61,6 +61,41 @@ describe('GET /api/events', () => {
     await quietPeriod();
     expect(again.events).toHaveLength(5);
     await again.close();
+  });
+
+  it('sends a cursor-less stream what commits after it was answered and nothing from before, however slowly the server reads where "now" is', async () => {
+    const s = await makeSeller(db(), [{ stock: 50 }]);
+    const seller = await apiClient(t.app, s.user.email);
+    const customer = await newCustomer();
+    const history = await order(customer, s.products[0]!.id);
+
+    // Hold the notifications table, so that any read of it by the server waits for this transaction.
+    const held = await t.database.sql.reserve();
+    let answeredAt: number | undefined;
+    let stream: SseStream;
+    try {
+      await held`begin`;
+      await held`lock table notifications in access exclusive mode`;
+      const opening = streamOf(origin, seller).then((opened) => ((answeredAt = Date.now()), opened));
+      await sleep(500);
+      // One more notification of the seller's, committed while the server is held.
+      const [copy] = await held<{ id: number }[]>`insert into notifications (recipient_id, type, order_id, seller_order_id, payload)
+        select recipient_id, type, order_id, seller_order_id, payload from notifications
+        where recipient_id = ${s.user.id} and order_id = ${history.id} returning id`;
+      await held`commit`;
+      const committedAt = Date.now();
+      stream = await opening;
+      const later = await order(customer, s.products[0]!.id);
+      await stream.waitFor(1);
+      await quietPeriod();
+      // Sent exactly when it committed after the client heard 200: then it is news, before that history.
+      const answeredFirst = answeredAt! < committedAt;
+      expect(stream.events.map((e) => payloadOf(e.data).orderId)).toEqual([...(answeredFirst ? [history.id] : []), later.id]);
+      expect(stream.ids.includes(copy!.id)).toBe(answeredFirst);
+    } finally {
+      held.release();
+    }
+    await stream.close();
   });
 
   it('sends a notification that arrived between page render and stream connect (?after=)', async () => {

@@ -59,10 +59,6 @@ const notice = (id: number, type: Notice['type'] = 'order_notification'): Notice
 /** A backlog whose pages the test hands out one request at a time. */
 class ScriptedBacklog implements Backlog {
   requests: { after: number; limit: number; answer(page: Notice[]): void; fail(err: Error): void }[] = [];
-  constructor(private readonly newest = 0) {}
-  latest() {
-    return Promise.resolve(this.newest);
-  }
   after(after: number, limit: number) {
     return new Promise<Notice[]>((answer, fail) => this.requests.push({ after, limit, answer, fail }));
   }
@@ -71,9 +67,9 @@ class ScriptedBacklog implements Backlog {
 /** Lets pending promise callbacks (renders, queued writes, the replay loop) run. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function makeStream(opts: { start?: number; maxUnsentBytes?: number; format?: StreamFormat; backlogPage?: number; newest?: number } = {}) {
+function makeStream(opts: { start?: number; maxUnsentBytes?: number; format?: StreamFormat; backlogPage?: number } = {}) {
   const sink = new FakeSink();
-  const backlog = new ScriptedBacklog(opts.newest);
+  const backlog = new ScriptedBacklog();
   const delivered: { id: number; live: boolean }[] = [];
   let closed = 0;
   const stream = new EventStream(
@@ -88,7 +84,7 @@ function makeStream(opts: { start?: number; maxUnsentBytes?: number; format?: St
       log,
       backlogPage: opts.backlogPage ?? 3,
     },
-    opts.start,
+    opts.start ?? 0,
   );
   stream.open(1000);
   const replayed = stream.replay();
@@ -122,12 +118,6 @@ describe('EventStream phases', () => {
     stream.push(notice(9));
     await settle();
     expect(sink.ids.at(-1)).toBe(9);
-  });
-
-  it('starts from the newest stored id when the client sent no cursor', async () => {
-    const { backlog } = makeStream({ newest: 41 });
-    await settle();
-    expect(backlog.requests[0]!.after).toBe(41);
   });
 
   it('ends with a retry hint when reading the backlog fails, and closes once', async () => {
