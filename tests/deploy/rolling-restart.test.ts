@@ -145,4 +145,37 @@ describeDeploy('the deploy/ Caddy config in front of two processes', () => {
     expect(await sameDocument(tab)).toBe(true);
     await context.close();
   }, 480_000); // four process starts: minutes on a machine busy with other work
+
+  it('holds a checkout sent while no process is healthy until one is, instead of answering 503', async () => {
+    const shop = await makeSeller(database.orm, [{ stock: 10 }]);
+    const token = (await apiClient(apps[0]!.origin, (await makeCustomer(database.orm)).email)).token!;
+    const sql = database.sql;
+    // Both processes lose LISTEN (so /readyz answers 503 while they still serve), and a login
+    // event trigger holds their reconnects for 2 s: a window in which Caddy counts none healthy.
+    await sql.unsafe(`
+      create function hold_listener_login() returns event_trigger language plpgsql as $$
+      begin
+        if current_setting('application_name') like 'orderbell-listener-%' then perform pg_sleep(2); end if;
+      end $$;
+      create event trigger hold_listener on login execute function hold_listener_login();`);
+    try {
+      const seen = caddy.output().length;
+      const killed = await sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
+        where datname = current_database() and application_name like 'orderbell-listener-%' and query ilike 'listen %'`;
+      expect(killed).toEqual([{ ok: true }, { ok: true }]);
+      // Caddy's health checker says when it took each process out of rotation (and when one is back).
+      const health = () => caddy.output().slice(seen).split('\n').filter((l) => l.includes('health_checker')).map((l) => JSON.parse(l) as { msg: string; host: string });
+      const down = () => new Set(health().filter((h) => h.msg === 'unexpected status code').map((h) => h.host));
+      await expect.poll(() => down().size, { timeout: 5000, interval: 50 }).toBe(2);
+      expect(health().filter((h) => h.msg === 'host is up')).toEqual([]);
+
+      const answer = await proxied('POST', '/api/orders', token, { items: [{ productId: shop.products[0]!.id, quantity: 1 }], deliveryAddress: '2 Waiting Way, Holdton' }, { 'idempotency-key': randomUUID() });
+      expect(answer).toMatchObject({ status: 201 });
+      // It was answered by a process Caddy had taken back, not by one it never took out.
+      expect(health().filter((h) => h.msg === 'host is up').length).toBeGreaterThan(0);
+    } finally {
+      await sql.unsafe('drop event trigger hold_listener; drop function hold_listener_login();');
+    }
+    for (const app of apps) await expect.poll(async () => (await fetch(`${app.origin}/readyz`)).status, { timeout: 15_000 }).toBe(200);
+  }, 60_000);
 });
