@@ -78,17 +78,28 @@ export function startEmailFallback(sql: Pool, config: Config, log: Logger, metri
     });
   }
 
-  let running: Promise<unknown> = Promise.resolve();
   const every = Math.min(30, Math.max(1, Math.min(config.NOTIFY_EMAIL_AFTER_SECONDS, config.NOTIFY_EMAIL_OFFLINE_SECONDS) / 4)) * 1000;
-  const timer = setInterval(() => {
-    running = runOnce().catch((err) => log.error({ err }, 'email fallback pass failed'));
-  }, every);
-  timer.unref();
+  // Each pass starts after the last one ended, at a random 0.5-1.5 x `every`. On a fixed interval,
+  // processes started together (systemd at boot, a test) ticked in lock-step for good: the one a
+  // few milliseconds ahead locked every due row and the other never sent (SKIP LOCKED).
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((err) => log.error({ err }, 'email fallback pass failed'))
+        .finally(() => stopped || schedule());
+    }, every * (0.5 + Math.random()));
+    timer.unref();
+  };
+  schedule();
 
   return {
     runOnce,
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       await running;
       transport?.close();
     },
