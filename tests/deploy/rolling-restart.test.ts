@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { freePort } from '../../src/db/embedded.ts';
 import { CHROMIUM, launchBrowser, signInPage } from '../helpers/browser.ts';
-import { freshDatabase } from '../helpers/db.ts';
+import { freshDatabase, holdListenerLogins } from '../helpers/db.ts';
 import { apiClient, makeCustomer, makeSeller, PASSWORD } from '../helpers/factories.ts';
 import { holders, markDocument, observeTab, sameDocument } from '../helpers/live-tab.ts';
 import { startAppProcess, type AppProcess } from '../helpers/process.ts';
@@ -152,12 +152,7 @@ describeDeploy('the deploy/ Caddy config in front of two processes', () => {
     const sql = database.sql;
     // Both processes lose LISTEN (so /readyz answers 503 while they still serve), and a login
     // event trigger holds their reconnects for 2 s: a window in which Caddy counts none healthy.
-    await sql.unsafe(`
-      create function hold_listener_login() returns event_trigger language plpgsql as $$
-      begin
-        if current_setting('application_name') like 'orderbell-listener-%' then perform pg_sleep(2); end if;
-      end $$;
-      create event trigger hold_listener on login execute function hold_listener_login();`);
+    const release = await holdListenerLogins(sql, 2);
     try {
       const seen = caddy.output().length;
       const killed = await sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
@@ -174,7 +169,7 @@ describeDeploy('the deploy/ Caddy config in front of two processes', () => {
       // It was answered by a process Caddy had taken back, not by one it never took out.
       expect(health().filter((h) => h.msg === 'host is up').length).toBeGreaterThan(0);
     } finally {
-      await sql.unsafe('drop event trigger hold_listener; drop function hold_listener_login();');
+      await release();
     }
     for (const app of apps) await expect.poll(async () => (await fetch(`${app.origin}/readyz`)).status, { timeout: 15_000 }).toBe(200);
   }, 60_000);

@@ -22,3 +22,18 @@ export async function freshDatabase(): Promise<{ url: string; database: Database
   const url = withDatabase(adminUrl, name);
   return { url, database: connect(url, 10) };
 }
+
+/**
+ * Holds every new LISTEN connection of the app (application_name orderbell-listener-*) at login
+ * for `seconds`, with a login event trigger on this database: after its LISTEN is killed, a
+ * process stays without one (and /readyz says so) for that long. Call the result to stop.
+ */
+export async function holdListenerLogins(sql: Database['sql'], seconds: number): Promise<() => Promise<void>> {
+  await sql.unsafe(`
+    create function hold_listener_login() returns event_trigger language plpgsql as $$
+    begin
+      if current_setting('application_name') like 'orderbell-listener-%' then perform pg_sleep(${Number(seconds)}); end if;
+    end $$;
+    create event trigger hold_listener on login execute function hold_listener_login();`);
+  return async () => void (await sql.unsafe('drop event trigger hold_listener; drop function hold_listener_login();'));
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceOn, listen, testApp, type TestApp } from '../../helpers/app.ts';
+import { holdListenerLogins } from '../../helpers/db.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
 import { order, payloadOf, quietPeriod, streamOf } from './support.ts';
 
@@ -23,13 +24,8 @@ const heard = async (t: TestApp) => (await t.deps.notifications.metrics.created.
 describe('when the LISTEN connection is killed', () => {
   it('delivers, once each, the notifications created during the gap and after it', async () => {
     const sql = a.database.sql;
-    // A login event trigger holds the listener's reconnect for 1.5 s, so the gap is certain.
-    await sql.unsafe(`
-      create function hold_listener_login() returns event_trigger language plpgsql as $$
-      begin
-        if current_setting('application_name') like 'orderbell-listener-%' then perform pg_sleep(1.5); end if;
-      end $$;
-      create event trigger hold_listener on login execute function hold_listener_login();`);
+    // The listener's reconnect is held for 1.5 s, so the gap is certain.
+    const release = await holdListenerLogins(sql, 1.5);
     try {
       const s = await makeSeller(a.database.orm, [{ stock: 50 }]);
       const seller = await apiClient(a.app, s.user.email);
@@ -60,7 +56,7 @@ describe('when the LISTEN connection is killed', () => {
       expect((await a.app.request('/readyz')).status).toBe(200);
       await stream.close();
     } finally {
-      await sql.unsafe('drop event trigger hold_listener; drop function hold_listener_login();');
+      await release();
     }
   });
 });
