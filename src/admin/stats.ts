@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { SELLER_ORDER_STATUSES, type Status } from '../db/schema.ts';
+import { statusSumsJson, storeNameOf } from '../orders/queries.ts';
 import type { StatsFilters } from './schemas.ts';
-import { storeNameOf } from '../orders/queries.ts';
 import type { Store } from './store-search.ts';
 
 export interface DayFigures {
@@ -82,7 +82,7 @@ export async function stats(sql: Db, filters: Omit<StatsFilters, 'store'>, store
       (select coalesce(sum(revenue), 0)::float8 from per_day) as revenue,
       (select json_agg(json_build_object('day', to_char(d.day, 'YYYY-MM-DD'), 'orders', coalesce(p.orders, 0), 'revenue', coalesce(p.revenue, 0)) order by d.day)
         from generate_series(${from}, ${to}, interval '1 day') d(day) left join per_day p on p.day = d.day) as days,
-      (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))}) from per_day) as statuses,
+      (select ${sql.unsafe(statusSumsJson)} from per_day) as statuses,
       coalesce((select json_agg(json_build_object('storeId', t.seller_id, 'storeName', ${sql.unsafe(storeNameOf('t.seller_id'))}, 'orders', t.orders, 'revenue', t.revenue)
           order by t.revenue desc, t.orders desc, t.seller_id)
         from top t), '[]') as stores,

@@ -318,6 +318,9 @@ export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): 
   return row;
 }
 
+/** Each status's sum over rows with a column per status (the daily rollup's), as one JSON object. */
+export const statusSumsJson = `json_build_object(${SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', ')})`;
+
 /**
  * How many of the seller's parts are in each status, as a scalar subquery (a JSON object; read it
  * with `statusCounts`): summed from the stats' daily rollup (store_day_figures, decision 018),
@@ -325,8 +328,7 @@ export async function sellerOrderRow(sql: Db, viewer: Viewer, orderId: number): 
  * its parts (counting the bench's big store's 35,000 parts was most of /seller's time).
  */
 export const statusCountsOf = (sql: Db, viewer: Viewer) => sql`
-  (select json_build_object(${sql.unsafe(SELLER_ORDER_STATUSES.map((s) => `'${s}', coalesce(sum(${s}), 0)::int`).join(', '))})
-    from store_day_figures where seller_id = ${storeIdOf(sql, viewer)})`;
+  (select ${sql.unsafe(statusSumsJson)} from store_day_figures where seller_id = ${storeIdOf(sql, viewer)})`;
 
 /** Every status with its count, zero for those the store has none of. */
 export const statusCounts = (found: Partial<Record<Status, number>>): Record<Status, number> => ({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...found });
