@@ -160,12 +160,20 @@ export const TabCountUpdates = ({ counts, tabs }: { counts: Counts; tabs: readon
   </>
 );
 
-/** Updates that ride along with a row swap: the tab counts and a message for screen readers. */
-export const SellerSideUpdates = ({ counts, current, note }: { counts: Counts; current?: Status; note: Child }) => (
+/** The store's figures again, after an order came or changed. */
+export const FiguresUpdate = ({ figures }: { figures: SellerFigures }) => (
+  <hx-partial hx-target="#seller-figures" hx-swap="outerHTML">
+    <SellerFiguresPanel figures={figures} />
+  </hx-partial>
+);
+
+/** Updates that ride along with a row swap: the tab counts, the figures and a message for screen readers. */
+export const SellerSideUpdates = ({ counts, figures, current, note }: { counts: Counts; figures: SellerFigures; current?: Status; note: Child }) => (
   <>
     <hx-partial hx-target="#seller-tabs" hx-swap="outerHTML">
       <SellerTabs counts={counts} current={current} />
     </hx-partial>
+    <FiguresUpdate figures={figures} />
     <hx-partial hx-target="#seller-message" hx-swap="innerHTML">
       {note}
     </hx-partial>
@@ -176,6 +184,7 @@ interface LiveProps {
   row: Row;
   currency: string;
   counts: Counts;
+  figures: SellerFigures;
   /** The seller's unread notifications, for the badge in the navigation. */
   unread: number;
   noticeId: number;
@@ -188,9 +197,10 @@ interface LiveProps {
  * `?after=` can both hold an order placed while the page was read), and a new one goes in by id,
  * newest first. Only a list that shows the newest orders (`data-new-orders`) takes it.
  */
-export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId, unacked }: LiveProps & { unacked: number }) => (
+export const NewOrderUpdate = ({ row, currency, counts, figures, unread, noticeId, unacked }: LiveProps & { unacked: number }) => (
   <>
     <AlertStateUpdate unacked={unacked} />
+    <FiguresUpdate figures={figures} />
     <hx-upsert hx-target="#seller-orders[data-new-orders]" sort="desc">
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-upsert>
@@ -209,8 +219,9 @@ export const NewOrderUpdate = ({ row, currency, counts, unread, noticeId, unacke
  * The live message when someone else (the customer, an admin) changed the seller's part: the row
  * in place, and the timeline where the order's own page shows it.
  */
-export const ChangedOrderUpdate = ({ row, currency, counts, unread, noticeId, from, timeline }: LiveProps & { from?: Status; timeline: TimelineEntry[] }) => (
+export const ChangedOrderUpdate = ({ row, currency, counts, figures, unread, noticeId, from, timeline }: LiveProps & { from?: Status; timeline: TimelineEntry[] }) => (
   <>
+    <FiguresUpdate figures={figures} />
     <hx-partial hx-target={`#seller-order-${row.id}`} hx-swap="outerHTML">
       <SellerOrderRow row={row} currency={currency} fresh />
     </hx-partial>

@@ -1,6 +1,6 @@
 import { OrderLiveUpdate, OrderSeenUpdate } from '../../views/orders.tsx';
 import { ReadUpdate } from '../../views/alerts.tsx';
-import { ChangedOrderUpdate, NewOrderUpdate } from '../../views/seller.tsx';
+import { ChangedOrderUpdate, FiguresUpdate, NewOrderUpdate } from '../../views/seller.tsx';
 import { Hono } from 'hono';
 import type { Db } from '../db/client.ts';
 import type { AppEnv, Deps } from '../env.ts';
@@ -9,7 +9,8 @@ import type { StreamFormat } from '../notifications/formats.ts';
 import { streamUser } from '../notifications/routes.ts';
 import type { Notice } from '../notifications/store.ts';
 import { openStream } from '../notifications/streams.ts';
-import { orderFor, sellerOrderRow, sellerStatusCounts, type Viewer } from './queries.ts';
+import { sellerTallies } from './dashboard.ts';
+import { orderFor, sellerOrderRow, type Viewer } from './queries.ts';
 
 /** Who the notice is for, their unread count for the badge and their unacknowledged new orders (alerts), in one query. */
 async function recipientOf(sql: Db, userId: string) {
@@ -27,16 +28,24 @@ type Recipient = NonNullable<Awaited<ReturnType<typeof recipientOf>>>;
 const statusOf = (value: unknown) => SELLER_ORDER_STATUSES.find((s): s is Status => s === value);
 
 async function forSeller(sql: Db, viewer: Viewer, { unread, unacked }: Recipient, currency: string, notice: Notice) {
-  if (notice.type === 'notifications_read') return <ReadUpdate unread={unread} unacked={unacked} />;
+  if (notice.type === 'notifications_read') {
+    const { figures } = await sellerTallies(sql, viewer);
+    return (
+      <>
+        <ReadUpdate unread={unread} unacked={unacked} />
+        <FiguresUpdate figures={figures} />
+      </>
+    );
+  }
   const orderId = notice.orderId!; // only notifications_read may be about no order (a check constraint)
   const isNew = notice.type === 'order_notification';
   // A new order has nothing but "placed" on its timeline yet; a change does (and is far rarer), so only it reads the timeline.
-  const [row, counts, order] = await Promise.all([
+  const [row, { counts, figures }, order] = await Promise.all([
     sellerOrderRow(sql, viewer, orderId),
-    sellerStatusCounts(sql, viewer),
+    sellerTallies(sql, viewer),
     isNew ? undefined : orderFor(sql, viewer, orderId),
   ]);
-  const props = { row, currency, counts, unread, noticeId: notice.id };
+  const props = { row, currency, counts, figures, unread, noticeId: notice.id };
   if (!order) return <NewOrderUpdate {...props} unacked={unacked} />;
   return <ChangedOrderUpdate {...props} from={statusOf(notice.payload.from)} timeline={order.timeline} />;
 }

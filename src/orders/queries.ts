@@ -332,9 +332,3 @@ export const statusCountsOf = (sql: Db, viewer: Viewer) => sql`
 
 /** Every status with its count, zero for those the store has none of. */
 export const statusCounts = (found: Partial<Record<Status, number>>): Record<Status, number> => ({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...found });
-
-/** How many of the seller's parts are in each status, for the dashboard's tabs. */
-export async function sellerStatusCounts(sql: Db, viewer: Viewer): Promise<Record<Status, number>> {
-  const [row] = await sql<{ counts: Partial<Record<Status, number>> }[]>`select ${statusCountsOf(sql, viewer)} as counts`;
-  return statusCounts(row!.counts);
-}

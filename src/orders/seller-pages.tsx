@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { BulkReport, CancelConfirmPage, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
+import { BulkReport, CancelConfirmPage, FiguresUpdate, SellerDashboard, SellerOrderPage, SellerOrderRow, SellerSideUpdates, SellerTabs, bulkSummary } from '../../views/seller.tsx';
 import { SellerLiveBar } from '../../views/live.tsx';
 import { AwaySummary } from '../../views/alerts.tsx';
 import { TimelineUpdate } from '../../views/timeline.tsx';
@@ -15,8 +15,8 @@ import { isOwnNavigation } from '../http/request-facts.ts';
 import { parse } from '../http/validate.ts';
 import { alertSettings, alertSettingsFor, awaySummary } from '../notifications/alerts.ts';
 import { latestId, markOrderRead } from '../notifications/store.ts';
-import { sellerDashboard } from './dashboard.ts';
-import { orderFor, sellerOrderRow, sellerStatusCounts } from './queries.ts';
+import { sellerDashboard, sellerTallies } from './dashboard.ts';
+import { orderFor, sellerOrderRow } from './queries.ts';
 import { idParam, pageSchema, pathId } from './schemas.ts';
 import { MAX_BULK_ORDERS, changeMany } from './seller-bulk.ts';
 import { changeStatus, markSeen } from './service.ts';
@@ -131,11 +131,11 @@ export const sellerPages = new Hono<AppEnv>()
       setFlash(c, note);
       return c.redirect(backTo(c, form.back), 303);
     }
-    const [counts, order] = await Promise.all([sellerStatusCounts(sql, viewer), fromOrderPage(c, id) ? orderFor(sql, viewer, id) : undefined]);
+    const [{ counts, figures }, order] = await Promise.all([sellerTallies(sql, viewer), fromOrderPage(c, id) ? orderFor(sql, viewer, id) : undefined]);
     return c.html(
       <>
         <SellerOrderRow row={row} currency={currency} message={refused} focusNext />
-        <SellerSideUpdates counts={counts} current={currentTab(c)} note={note} />
+        <SellerSideUpdates counts={counts} figures={figures} current={currentTab(c)} note={note} />
         {order && <TimelineUpdate orderId={id} entries={order.timeline} />}
       </>,
       refused ? 409 : 200,
@@ -150,10 +150,11 @@ export const sellerPages = new Hono<AppEnv>()
       return c.redirect(backTo(c), 303);
     }
     const changed = await Promise.all(outcomes.filter((o) => !o.error).map((o) => sellerOrderRow(sql, viewer, o.orderId)));
-    const counts = await sellerStatusCounts(sql, viewer);
+    const { counts, figures } = await sellerTallies(sql, viewer);
     return c.html(
       <>
         <BulkReport to={form.status} outcomes={outcomes} />
+        <FiguresUpdate figures={figures} />
         {changed.map((row) => (
           <hx-partial hx-target={`#seller-order-${row.id}`} hx-swap="outerHTML">
             <SellerOrderRow row={row} currency={currency} fresh />

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { latestId } from '../../src/notifications/store.ts';
 import { describeBrowser, seriousA11yViolations, servedAppAndBrowser, signInPage } from '../helpers/browser.ts';
 import { apiClient, makeCustomer, makeSeller, PASSWORD } from '../helpers/factories.ts';
 
@@ -116,6 +117,34 @@ describeBrowser('live updates in a real browser', () => {
 
     expect(await seriousA11yViolations(dashboard)).toEqual([]);
     expect(await seriousA11yViolations(shopper)).toEqual([]);
+  });
+
+  it("keeps the store's figures current without a reload: a new order, the seller's own confirmation, and an acknowledgement on another device", async () => {
+    const shop = await makeSeller(suite.t.database.orm, [{ stock: 10 }]);
+    const customer = await apiClient(suite.t.app, (await makeCustomer(suite.t.database.orm)).email);
+    const place = async () => {
+      const res = await customer.json('POST', '/api/orders', { items: [{ productId: shop.products[0]!.id, quantity: 1 }], deliveryAddress: '9 Tally Street, York' });
+      return ((await res.json()) as { id: number }).id;
+    };
+    const page = await signedIn(shop.user.email);
+    await page.goto(`${suite.server.origin}/seller`);
+    await connected(shop.user.id);
+    await mark(page);
+    /** The panel's figures as the seller reads them: today, not yet opened, the median's line. */
+    const figures = () => page.locator('#seller-figures dd').allTextContents();
+    expect(await figures()).toEqual(['0', '0', 'No confirmed orders yet']);
+
+    const first = await place();
+    await expect.poll(figures).toEqual(['1', '1', 'No confirmed orders yet']);
+    await page.locator(`#seller-order-${first}`).getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(figures).toEqual(['1', '0', expect.stringMatching(/ over 1 confirmed$/)]);
+
+    await place();
+    await expect.poll(figures).toEqual(['2', '1', expect.stringMatching(/ over 1 confirmed$/)]);
+    const phone = await apiClient(suite.t.app, shop.user.email);
+    expect((await phone.json('POST', '/api/notifications/read', { upTo: await latestId(suite.t.database.sql, shop.user.id) })).status).toBe(200);
+    await expect.poll(figures).toEqual(['2', '0', expect.stringMatching(/ over 1 confirmed$/)]);
+    expect(await sameDocument(page)).toBe(true);
   });
 
   it('replaces a row the page already shows when the stream replays its order, instead of adding it twice', async () => {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEvents, sellerOrders } from '../../../src/db/schema.ts';
-import { sellerStatusCounts } from '../../../src/orders/queries.ts';
+import { sellerTallies } from '../../../src/orders/dashboard.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/client.ts';
 import { apiClient, makeCustomer, makeSeller } from '../../helpers/factories.ts';
@@ -88,7 +88,7 @@ describe('the seller dashboard', () => {
     await t.database.sql`update orders set created_at = created_at - interval '3 days' where id = ${placed[3]!.id}`;
     const direct = await t.database.sql<{ status: string; n: number }[]>`
       select status, count(*)::int as n from seller_orders where seller_id = ${s.store.id} group by status`;
-    const counts = await sellerStatusCounts(t.database.sql, { id: s.user.id, role: 'seller' });
+    const { counts } = await sellerTallies(t.database.sql, { id: s.user.id, role: 'seller' });
     expect(counts).toEqual({ pending: 0, confirmed: 0, shipped: 0, delivered: 0, cancelled: 0, ...Object.fromEntries(direct.map((r) => [r.status, r.n])) });
     expect(counts).toEqual({ pending: 1, confirmed: 1, shipped: 0, delivered: 1, cancelled: 1 });
     const html = await (await seller.get('/seller')).text();
