@@ -58,9 +58,11 @@ export function ColumnChart({ id, title, summary, bars, axis }: ChartProps) {
   const step = (width - left - 4) / Math.max(1, bars.length);
   const y = (v: number) => round(top + plotH - (v / max) * plotH);
   const labelled = new Set([0, Math.floor((bars.length - 1) / 2), bars.length - 1]);
+  // The middle line only where its label says what it is: counts up to 1 put "1" at the half.
+  const lines = [0, max / 2, max].filter((v) => v !== max / 2 || (axis(v) !== axis(0) && axis(v) !== axis(max)));
   return (
     <Frame id={id} title={title} summary={summary} width={width} height={height}>
-      {[0, max / 2, max].map((v) => (
+      {lines.map((v) => (
         <g class="grid">
           <line x1={left} x2={width} y1={y(v)} y2={y(v)} />
           <text x={left - 6} y={y(v) + 4} text-anchor="end">
